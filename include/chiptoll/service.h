@@ -1,0 +1,127 @@
+/* Services: one function per operation, shared by the CLI and the API.
+ *
+ * Requests and responses are JSON objects (jansson) whose field names are
+ * the CLI's, so a script can move between `chiptoll ... --json` and the
+ * HTTP API. Numbers in a request may be JSON numbers or decimal strings
+ * (the CLI passes its flags as strings); every field is validated here,
+ * once, with an error that names it.
+ *
+ * Each write runs in one store transaction that also appends its audit
+ * event: it commits whole or leaves nothing. Return values:
+ *   CT_OK        *out holds the response (caller owns it: json_decref)
+ *   CT_REJECTED  a rule said no: err->reason, err->message; *out holds the
+ *                rejection object the CLI prints (caller owns it)
+ *   other        err->message (and err->field for bad input); *out NULL */
+#ifndef CHIPTOLL_SERVICE_H
+#define CHIPTOLL_SERVICE_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include "chiptoll/policy.h"
+#include "chiptoll/rc.h"
+#include "chiptoll/store.h"
+
+struct ct_ctx {
+	struct ct_store *store;
+	struct ct_policy *policy;             /* the current version */
+	char policy_version[CT_ID_MAX];
+	char actor[CT_NAME_MAX];
+	int64_t (*clock)(void);               /* Unix seconds; tests replace it */
+};
+
+struct ct_err {
+	enum ct_reason reason;
+	char field[CT_ID_MAX];
+	char message[CT_TEXT_MAX];
+};
+
+/* Opens an existing database and its current policy. */
+enum ct_rc ct_ctx_open(struct ct_ctx *ctx, const char *path, const char *actor,
+		       struct ct_err *err);
+/* Creates a database at path with the policy document and catalog CSV. */
+enum ct_rc ct_ctx_create(struct ct_ctx *ctx, const char *path, const char *actor,
+			 const char *policy_text, size_t policy_len,
+			 const char *catalog_text, size_t catalog_len, struct ct_err *err);
+void ct_ctx_close(struct ct_ctx *ctx);
+/* Today's date by the context's clock (UTC). */
+ct_date ct_ctx_today(const struct ct_ctx *ctx);
+
+/* policy */
+enum ct_rc ct_svc_policy_show(struct ct_ctx *c, json_t **out, struct ct_err *err);
+enum ct_rc ct_svc_policy_load(struct ct_ctx *c, const char *text, size_t len, json_t **out,
+			      struct ct_err *err);
+
+/* products: req fields as the CLI flags (vendor, model, fp64..fp4, bw_gbs,
+ * mem_gb, die_mm2, datacenter, us_available, source) */
+enum ct_rc ct_svc_product_list(struct ct_ctx *c, json_t **out, struct ct_err *err);
+enum ct_rc ct_svc_product_show(struct ct_ctx *c, const char *model, json_t **out,
+			       struct ct_err *err);
+enum ct_rc ct_svc_product_add(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
+/* req: {"model": M} or spec fields; optional "date" */
+enum ct_rc ct_svc_product_classify(struct ct_ctx *c, json_t *req, json_t **out,
+				   struct ct_err *err);
+enum ct_rc ct_svc_product_compare(struct ct_ctx *c, const char *a, const char *b, json_t **out,
+				  struct ct_err *err);
+
+/* parties: req {role, id, name, name_zh, country, hq_country, parent, end_uses} */
+enum ct_rc ct_svc_party_add(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
+/* action: "approve" | "reinstate" | "suspend" | "revoke"; reason required
+ * for suspend and revoke. */
+enum ct_rc ct_svc_party_act(struct ct_ctx *c, const char *id, const char *action,
+			    const char *reason, json_t **out, struct ct_err *err);
+enum ct_rc ct_svc_party_show(struct ct_ctx *c, const char *id, json_t **out, struct ct_err *err);
+enum ct_rc ct_svc_party_list(struct ct_ctx *c, const char *role, json_t **out,
+			     struct ct_err *err);
+
+/* licenses: req {vendor, customer, product, units, end_uses, from, until,
+ * export_from} */
+enum ct_rc ct_svc_license_apply(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
+/* action: "approve" (req may carry units) | "deny" | "suspend" | "revoke"
+ * (req carries reason) | "reinstate" */
+enum ct_rc ct_svc_license_act(struct ct_ctx *c, int64_t id, const char *action, json_t *req,
+			      json_t **out, struct ct_err *err);
+enum ct_rc ct_svc_license_show(struct ct_ctx *c, int64_t id, json_t **out, struct ct_err *err);
+/* req: {vendor, customer, status, limit, offset}, all optional */
+enum ct_rc ct_svc_license_list(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
+
+/* lab certificates: req {lab, product, batch, units, date} */
+enum ct_rc ct_svc_lab_certify(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
+/* US domestic volumes: req {vendor, product, units, date} */
+enum ct_rc ct_svc_domestic_record(struct ct_ctx *c, json_t *req, json_t **out,
+				  struct ct_err *err);
+
+/* shipments: req {license, units, unit_value, batch, date, key, serials} */
+enum ct_rc ct_svc_ship(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
+/* Books many in one transaction, each on its own: results[i] is the
+ * response, the rejection, or {"error": message, "field": f} for a line
+ * with bad input. Returns CT_OK unless the store failed, in which case
+ * nothing of the batch is kept and results are left NULL. */
+enum ct_rc ct_svc_ship_batch(struct ct_ctx *c, json_t *const *reqs, size_t n, json_t **results,
+			     struct ct_err *err);
+enum ct_rc ct_svc_shipment_show(struct ct_ctx *c, int64_t id, json_t **out, struct ct_err *err);
+
+/* ledger */
+enum ct_rc ct_svc_ledger_balance(struct ct_ctx *c, const char *vendor, json_t **out,
+				 struct ct_err *err);
+/* req {vendor, from, until} */
+enum ct_rc ct_svc_ledger_statement(struct ct_ctx *c, json_t *req, json_t **out,
+				   struct ct_err *err);
+/* req {vendor, amount, ref, key, date} */
+enum ct_rc ct_svc_ledger_remit(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
+
+/* suspensions */
+enum ct_rc ct_svc_suspend(struct ct_ctx *c, const char *scope, const char *reason, json_t **out,
+			  struct ct_err *err);
+enum ct_rc ct_svc_resume(struct ct_ctx *c, int64_t id, json_t **out, struct ct_err *err);
+enum ct_rc ct_svc_suspension_list(struct ct_ctx *c, json_t **out, struct ct_err *err);
+
+/* reports: "fees" | "caps" | "licenses"; *out is {"columns": [...], "rows": [[...]]}
+ * plus report-specific totals. */
+enum ct_rc ct_svc_report(struct ct_ctx *c, const char *which, json_t **out, struct ct_err *err);
+
+/* audit: verify returns CT_OK with {"ok": true, "events": n}, or
+ * CT_REJECTED with {"ok": false, "first_bad_seq": n, "problem": text}. */
+enum ct_rc ct_svc_audit_verify(struct ct_ctx *c, json_t **out, struct ct_err *err);
+enum ct_rc ct_svc_audit_log(struct ct_ctx *c, int64_t limit, json_t **out, struct ct_err *err);
+
+#endif

@@ -1,0 +1,62 @@
+/* The chiptoll command line: shared state and helpers of the cmd_*.c
+ * files. Commands parse their flags into a request object, call one
+ * service function and print what it returns. */
+#ifndef CT_CLI_H
+#define CT_CLI_H
+
+#include <stdbool.h>
+#include <jansson.h>
+#include "chiptoll/service.h"
+
+struct cli {
+	const char *db;
+	const char *actor;
+	bool json;
+	struct ct_ctx ctx;
+	bool open;
+};
+
+/* A flag: "--end-use" fills request field "end_uses"; value false means a
+ * switch with no argument. */
+struct flag {
+	const char *name;
+	const char *field;
+};
+
+struct command {
+	const char *name;       /* "license apply" */
+	const char *usage;      /* after the name */
+	const char *summary;
+	int (*run)(struct cli *cli, const struct command *cmd, int argc, char **argv);
+	const struct flag *flags;
+	int positionals;        /* exact number of positional arguments */
+};
+
+extern const struct command ct_cli_commands[];
+
+/* Parses argv into a request with the command's flags (values as JSON
+ * strings) and up to cmd->positionals positional arguments. Prints the
+ * problem and returns NULL on bad usage. */
+json_t *ct_cli_parse(const struct command *cmd, int argc, char **argv, const char **pos);
+/* Opens the database (once). Returns an exit code; 0 ok. */
+int ct_cli_open(struct cli *cli);
+/* Prints a result (JSON with --json, else a readable form) or an error,
+ * and returns the exit code for rc. Steals out. */
+int ct_cli_finish(struct cli *cli, enum ct_rc rc, json_t *out, const struct ct_err *err);
+/* Prints usage for the command to stdout (help) or stderr (misuse). */
+void ct_cli_usage(const struct command *cmd, FILE *to);
+/* Human rendering of any response. */
+void ct_cli_render(json_t *v, FILE *to);
+/* Prints a report table as table, csv or json. */
+void ct_cli_render_report(json_t *report, const char *format, FILE *to);
+/* Reads a whole file ("-" for stdin) up to max bytes; caller frees. */
+char *ct_cli_read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+/* Reads serials, one per line ("-" for stdin), into a JSON array. */
+json_t *ct_cli_read_serials(const char *path, char *err, size_t errlen);
+/* Depth of a JSON value (an object or array counts one level). */
+int ct_cli_json_depth(const json_t *v);
+
+/* Fills err for a bad input found by the CLI itself (exit 2). */
+enum ct_rc ct_err_set_cli(struct ct_err *err, const char *message);
+
+#endif

@@ -1,0 +1,85 @@
+/* The evidence a shipment relies on: lab certificates and US domestic
+ * volumes (the denominator of the volume cap). */
+#include <string.h>
+#include "svc_internal.h"
+
+/* Adds one evidence row and its audit event in a transaction. */
+static enum ct_rc record(struct ct_ctx *c, const char *action, const char *kind, int64_t *id,
+			 enum ct_rc (*add)(struct ct_store *, void *), void *row,
+			 json_t *(*snap)(const void *), struct ct_err *err, json_t **out)
+{
+	enum ct_rc rc = ct_tx_begin(c, err);
+	if (rc != CT_OK)
+		return rc;
+	if ((rc = add(c->store, row)) != CT_OK) {
+		ct_err_store(c, err, rc);
+		goto fail;
+	}
+	json_t *payload = json_object();
+	char key[48];
+	snprintf(key, sizeof key, "%s/%lld", kind, (long long)*id);
+	ct_audit_state(payload, key, snap(row));
+	if ((rc = ct_audit_append(c, action, payload, err)) != CT_OK)
+		goto fail;
+	if ((rc = ct_tx_commit(c, err)) != CT_OK)
+		return rc;
+	*out = snap(row);
+	return CT_OK;
+fail:
+	ct_tx_rollback(c);
+	return rc;
+}
+
+static enum ct_rc add_cert(struct ct_store *s, void *row) { return ct_store_certificate_add(s, row); }
+static json_t *snap_cert(const void *row) { return ct_snap_certificate(row); }
+static enum ct_rc add_domestic(struct ct_store *s, void *row) { return ct_store_domestic_add(s, row); }
+static json_t *snap_domestic(const void *row) { return ct_snap_domestic(row); }
+
+enum ct_rc ct_svc_lab_certify(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err)
+{
+	static const char *const fields[] = {"lab", "product", "batch", "units", "date", NULL};
+	struct ct_certificate_row r = {0};
+	struct ct_party lab;
+	struct ct_product p;
+	*out = NULL;
+	enum ct_rc rc = ct_req_only(req, fields, err);
+	if (rc != CT_OK ||
+	    (rc = ct_req_str(req, "lab", true, r.lab, sizeof r.lab, err)) != CT_OK ||
+	    (rc = ct_req_str(req, "product", true, r.product, sizeof r.product, err)) != CT_OK ||
+	    (rc = ct_req_str(req, "batch", true, r.batch, sizeof r.batch, err)) != CT_OK ||
+	    (rc = ct_req_int(req, "units", true, 1, CT_UNITS_MAX, 0, &r.units, err)) != CT_OK ||
+	    (rc = ct_req_date(req, "date", false, ct_ctx_today(c), &r.cert_date, err)) != CT_OK ||
+	    (rc = ct_party_load(c, r.lab, CT_ROLE_LAB, "lab", &lab, err)) != CT_OK ||
+	    (rc = ct_product_load(c, r.product, NULL, &p, err)) != CT_OK)
+		return rc;
+	if (lab.status != CT_PARTY_APPROVED)
+		return ct_err_set(err, CT_ECONFLICT, "lab",
+				  "lab: %s is %s; only a qualified (approved) lab files certificates",
+				  lab.id, ct_party_status_name(lab.status));
+	snprintf(r.product, sizeof r.product, "%s", p.model);
+	ct_ctx_timestamp(c, r.created_at);
+	return record(c, "lab.certify", "certificate", &r.id, add_cert, &r, snap_cert, err, out);
+}
+
+enum ct_rc ct_svc_domestic_record(struct ct_ctx *c, json_t *req, json_t **out,
+				  struct ct_err *err)
+{
+	static const char *const fields[] = {"vendor", "product", "units", "date", NULL};
+	struct ct_domestic_row r = {0};
+	struct ct_party vendor;
+	struct ct_product p;
+	*out = NULL;
+	enum ct_rc rc = ct_req_only(req, fields, err);
+	if (rc != CT_OK ||
+	    (rc = ct_req_str(req, "vendor", true, r.vendor, sizeof r.vendor, err)) != CT_OK ||
+	    (rc = ct_req_str(req, "product", true, r.product, sizeof r.product, err)) != CT_OK ||
+	    (rc = ct_req_int(req, "units", true, 1, CT_UNITS_MAX * 100LL, 0, &r.units, err)) != CT_OK ||
+	    (rc = ct_req_date(req, "date", false, ct_ctx_today(c), &r.vol_date, err)) != CT_OK ||
+	    (rc = ct_party_load(c, r.vendor, CT_ROLE_VENDOR, "vendor", &vendor, err)) != CT_OK ||
+	    (rc = ct_product_load(c, r.product, vendor.id, &p, err)) != CT_OK)
+		return rc;
+	snprintf(r.product, sizeof r.product, "%s", p.model);
+	ct_ctx_timestamp(c, r.created_at);
+	return record(c, "domestic.record", "domestic", &r.id, add_domestic, &r, snap_domestic, err,
+		      out);
+}

@@ -1,0 +1,131 @@
+/* The SQLite schema as numbered migrations. A database records the number
+ * it has reached in PRAGMA user_version; opening runs the missing ones. */
+#include <string.h>
+#include "store_internal.h"
+
+static const char *const migrations[] = {
+	/* 1: the core regime */
+	"CREATE TABLE policy_versions ("
+	" id INTEGER PRIMARY KEY, version TEXT NOT NULL UNIQUE,"
+	" document TEXT NOT NULL, loaded_at TEXT NOT NULL);"
+	"CREATE TABLE products ("
+	" model TEXT PRIMARY KEY COLLATE NOCASE, name TEXT NOT NULL, vendor TEXT NOT NULL,"
+	" fp64 REAL, fp32 REAL, tf32 REAL, fp16 REAL, bf16 REAL, fp8 REAL, int8 REAL,"
+	" fp6 REAL, fp4 REAL, bw_gbs REAL, mem_gb REAL, die_mm2 REAL,"
+	" datacenter INTEGER NOT NULL, us_available TEXT, source TEXT NOT NULL);"
+	"CREATE TABLE parties ("
+	" id TEXT PRIMARY KEY, role TEXT NOT NULL, name TEXT NOT NULL, name_zh TEXT,"
+	" country TEXT NOT NULL, hq_country TEXT NOT NULL, parent TEXT,"
+	" status TEXT NOT NULL, end_uses INTEGER NOT NULL, status_reason TEXT);"
+	"CREATE INDEX parties_role ON parties(role, id);"
+	"CREATE TABLE licenses ("
+	" id INTEGER PRIMARY KEY, vendor TEXT NOT NULL, customer TEXT NOT NULL,"
+	" product TEXT NOT NULL, program TEXT, policy_version TEXT NOT NULL,"
+	" units_requested INTEGER NOT NULL, units_approved INTEGER NOT NULL,"
+	" units_shipped INTEGER NOT NULL, end_uses INTEGER NOT NULL,"
+	" valid_from TEXT NOT NULL, valid_until TEXT, export_from TEXT NOT NULL,"
+	" destination TEXT NOT NULL, status TEXT NOT NULL, reasons TEXT NOT NULL,"
+	" decision_note TEXT NOT NULL, created_at TEXT NOT NULL);"
+	"CREATE INDEX licenses_vendor ON licenses(vendor, id);"
+	"CREATE INDEX licenses_customer ON licenses(customer, id);"
+	"CREATE INDEX licenses_status ON licenses(status, id);"
+	"CREATE TABLE certificates ("
+	" id INTEGER PRIMARY KEY, lab TEXT NOT NULL, product TEXT NOT NULL,"
+	" batch TEXT NOT NULL, units INTEGER NOT NULL, units_used INTEGER NOT NULL,"
+	" cert_date TEXT NOT NULL, created_at TEXT NOT NULL);"
+	"CREATE INDEX certificates_batch ON certificates(product, batch, cert_date, id);"
+	"CREATE TABLE domestic_volumes ("
+	" id INTEGER PRIMARY KEY, vendor TEXT NOT NULL, product TEXT NOT NULL,"
+	" units INTEGER NOT NULL, vol_date TEXT NOT NULL, created_at TEXT NOT NULL);"
+	"CREATE INDEX domestic_product ON domestic_volumes(product, vol_date);"
+	"CREATE TABLE shipments ("
+	" id INTEGER PRIMARY KEY, license_id INTEGER NOT NULL, vendor TEXT NOT NULL,"
+	" customer TEXT NOT NULL, product TEXT NOT NULL, program TEXT NOT NULL,"
+	" policy_version TEXT NOT NULL, destination TEXT NOT NULL,"
+	" units INTEGER NOT NULL, unit_value_cents INTEGER NOT NULL,"
+	" fee_cents INTEGER NOT NULL, rate_bp INTEGER NOT NULL, batch TEXT NOT NULL,"
+	" ship_date TEXT NOT NULL, idem_key TEXT UNIQUE, request_hash TEXT NOT NULL,"
+	" certificate_id INTEGER, booked_at TEXT NOT NULL);"
+	/* Running totals per product and destination: the cap's numerator
+	 * without a scan of every shipment. Derived; audit verify recomputes. */
+	"CREATE TABLE export_totals ("
+	" product TEXT NOT NULL, destination TEXT NOT NULL, units INTEGER NOT NULL,"
+	" PRIMARY KEY (product, destination)) WITHOUT ROWID;"
+	"CREATE TABLE serials ("
+	" serial TEXT PRIMARY KEY, shipment_id INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX serials_shipment ON serials(shipment_id);"
+	"CREATE TABLE postings ("
+	" id INTEGER PRIMARY KEY, ref_kind TEXT NOT NULL, ref_id INTEGER NOT NULL,"
+	" vendor TEXT NOT NULL, account TEXT NOT NULL, amount_cents INTEGER NOT NULL,"
+	" post_date TEXT NOT NULL);"
+	"CREATE INDEX postings_ref ON postings(ref_kind, ref_id);"
+	"CREATE INDEX postings_vendor ON postings(vendor, post_date, id);"
+	"CREATE TABLE remittances ("
+	" id INTEGER PRIMARY KEY, vendor TEXT NOT NULL, amount_cents INTEGER NOT NULL,"
+	" ref TEXT NOT NULL, idem_key TEXT UNIQUE, request_hash TEXT NOT NULL,"
+	" remit_date TEXT NOT NULL, created_at TEXT NOT NULL);"
+	"CREATE TABLE suspensions ("
+	" id INTEGER PRIMARY KEY, scope TEXT NOT NULL, reason TEXT NOT NULL,"
+	" created_at TEXT NOT NULL, created_by TEXT NOT NULL,"
+	" resumed_at TEXT, resumed_by TEXT);"
+	"CREATE TABLE audit_events ("
+	" seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, actor TEXT NOT NULL,"
+	" action TEXT NOT NULL, payload TEXT NOT NULL,"
+	" prev_hash TEXT NOT NULL, hash TEXT NOT NULL);",
+};
+
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+static enum ct_rc run_migrations(struct ct_store *s, int from)
+{
+	for (int v = from; v < N_MIGRATIONS; v++) {
+		char *msg = NULL;
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d;", v + 1);
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE;", NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(s->db, migrations[v], NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(s->db, pragma, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(s->db, "COMMIT;", NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(s->err, sizeof s->err, "migration %d failed: %s", v + 1,
+				 msg ? msg : "unknown error");
+			sqlite3_free(msg);
+			sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+			return CT_EIO;
+		}
+	}
+	return CT_OK;
+}
+
+static int user_version(struct ct_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version;", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+enum ct_rc ct_store_schema_create(struct ct_store *s)
+{
+	return run_migrations(s, 0);
+}
+
+enum ct_rc ct_store_schema_check(struct ct_store *s)
+{
+	int v = user_version(s);
+	if (v <= 0) {
+		snprintf(s->err, sizeof s->err,
+			 "not a chiptoll database (no schema version): run 'chiptoll init' "
+			 "to create one");
+		return CT_EIO;
+	}
+	if (v > N_MIGRATIONS) {
+		snprintf(s->err, sizeof s->err,
+			 "database schema version %d is newer than this build knows (%d): "
+			 "use a newer chiptoll", v, N_MIGRATIONS);
+		return CT_EIO;
+	}
+	return run_migrations(s, v);
+}
