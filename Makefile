@@ -1,0 +1,38 @@
+# The two commands of the README:
+#   make run   build, create a demo database and run the demo scenario
+#   make test  build (also with ASan/UBSan) and run every test
+BUILD := build
+ASAN  := build-asan
+
+.PHONY: all deps build asan run demo test bench clean
+
+all: build
+
+deps:
+	@scripts/setup.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=debugoptimized
+
+$(ASAN)/build.ninja:
+	meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+asan: deps $(ASAN)/build.ninja
+	ninja -C $(ASAN)
+
+run: build
+	scripts/demo.sh $(BUILD)/chiptoll
+
+demo: run
+
+test: build asan
+	scripts/test.sh $(BUILD) $(ASAN)
+
+bench: build
+	bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN)
