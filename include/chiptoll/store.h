@@ -147,9 +147,14 @@ enum ct_rc ct_store_shipment_find_key(struct ct_store *s, const char *key,
 				      struct ct_shipment_row *out);
 typedef enum ct_rc (*ct_shipment_fn)(const struct ct_shipment_row *sh, void *arg);
 enum ct_rc ct_store_shipment_each(struct ct_store *s, ct_shipment_fn fn, void *arg);
-/* Units exported of a product to any of the countries, all time. */
-enum ct_rc ct_store_exported_units(struct ct_store *s, const char *product,
-				   const char (*countries)[3], int n, int64_t *units);
+/* Units of a product booked under a program, all time: the cap's
+ * numerator (a license's destination is always one of its program's). */
+enum ct_rc ct_store_exported_units(struct ct_store *s, const char *product, const char *program,
+				   int64_t *units);
+
+/* Counts (product, program) pairs whose running export total differs
+ * from the sum of their shipments: 0 when the derived table is sound. */
+enum ct_rc ct_store_export_totals_mismatches(struct ct_store *s, int64_t *mismatches);
 
 /* CT_OK and *shipment_id when the serial was shipped, CT_ENOTFOUND if not. */
 enum ct_rc ct_store_serial_find(struct ct_store *s, const char *serial, int64_t *shipment_id);

@@ -88,8 +88,10 @@ int ct_cli_finish(struct cli *cli, enum ct_rc rc, json_t *out, const struct ct_e
 		} else if (out) {
 			ct_cli_render(out, stdout);
 		}
-		fprintf(stderr, "rejected: %s: %s\n",
-			err->reason ? ct_reason_name(err->reason) : "rule", err->message);
+		if (err->reason)
+			fprintf(stderr, "rejected: %s: %s\n", ct_reason_name(err->reason), err->message);
+		else
+			fprintf(stderr, "chiptoll: %s\n", err->message);
 	} else {
 		const char *code = err->reason ? ct_reason_name(err->reason) : ct_rc_name(rc);
 		if (cli->json) {

@@ -367,6 +367,12 @@ static enum ct_rc verify_rows(struct verify *v)
 	if (postings != v->postings_in_states || postings_sum != v->postings_sum_in_states)
 		report(v, v->events + 1, "ledger postings do not match the audited shipments "
 		       "and remittances%s%s", "", "");
+	int64_t mismatches = 0;
+	if ((rc = ct_store_export_totals_mismatches(s, &mismatches)) != CT_OK)
+		return rc;
+	if (mismatches)
+		report(v, v->events + 1, "export totals (the volume caps' numerators) do not match "
+		       "the shipments%s%s", "", "");
 	if (postings_sum != 0)
 		report(v, v->events + 1, "the ledger does not balance%s%s", "", "");
 	return CT_OK;

@@ -65,9 +65,7 @@ static enum ct_rc cap_row(const struct ct_product *p, void *arg)
 		int64_t domestic = 0, exported = 0;
 		enum ct_rc rc = ct_store_domestic_units(w->c->store, p->model, w->on, &domestic);
 		if (rc == CT_OK)
-			rc = ct_store_exported_units(w->c->store, p->model,
-						     (const char (*)[3])prog->destinations.cc,
-						     prog->destinations.n, &exported);
+			rc = ct_store_exported_units(w->c->store, p->model, prog->id, &exported);
 		if (rc != CT_OK)
 			return ct_err_store(w->c, w->err, rc);
 		if (domestic == 0 && exported == 0)

@@ -166,9 +166,8 @@ static enum ct_rc gather(struct ct_ctx *c, struct ship_req *r, struct gathered *
 	f->cap_applies = g->prog->has_cap;
 	if (f->cap_applies) {
 		if ((rc = ct_store_domestic_units(c->store, l->product, r->date, &g->domestic)) != CT_OK ||
-		    (rc = ct_store_exported_units(c->store, l->product,
-						  (const char (*)[3])g->prog->destinations.cc,
-						  g->prog->destinations.n, &f->exported_units)) != CT_OK)
+		    (rc = ct_store_exported_units(c->store, l->product, g->prog->id,
+						  &f->exported_units)) != CT_OK)
 			return ct_err_store(c, err, rc);
 		f->cap_units = ct_cap_units(g->domestic, g->prog->cap_ratio_bp);
 	}

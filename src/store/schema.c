@@ -46,11 +46,11 @@ static const char *const migrations[] = {
 	" fee_cents INTEGER NOT NULL, rate_bp INTEGER NOT NULL, batch TEXT NOT NULL,"
 	" ship_date TEXT NOT NULL, idem_key TEXT UNIQUE, request_hash TEXT NOT NULL,"
 	" certificate_id INTEGER, booked_at TEXT NOT NULL);"
-	/* Running totals per product and destination: the cap's numerator
-	 * without a scan of every shipment. Derived; audit verify recomputes. */
+	/* Running totals per product and program: the cap's numerator
+	 * without a scan of every shipment. Derived from shipments. */
 	"CREATE TABLE export_totals ("
-	" product TEXT NOT NULL, destination TEXT NOT NULL, units INTEGER NOT NULL,"
-	" PRIMARY KEY (product, destination)) WITHOUT ROWID;"
+	" product TEXT NOT NULL, program TEXT NOT NULL, units INTEGER NOT NULL,"
+	" PRIMARY KEY (product, program)) WITHOUT ROWID;"
 	"CREATE TABLE serials ("
 	" serial TEXT PRIMARY KEY, shipment_id INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX serials_shipment ON serials(shipment_id);"

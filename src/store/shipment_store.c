@@ -63,10 +63,10 @@ enum ct_rc ct_store_shipment_add(struct ct_store *s, struct ct_shipment_row *sh)
 		sh->id = sqlite3_last_insert_rowid(s->db);
 	}
 	CT_STMT(s, ST_EXPORT_ADD,
-		"INSERT INTO export_totals(product, destination, units) VALUES (?1, ?2, ?3)"
-		" ON CONFLICT(product, destination) DO UPDATE SET units = units + ?3");
+		"INSERT INTO export_totals(product, program, units) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT(product, program) DO UPDATE SET units = units + ?3");
 	ct_bind_text(st, 1, sh->product);
-	ct_bind_text(st, 2, sh->destination);
+	ct_bind_text(st, 2, sh->program);
 	sqlite3_bind_int64(st, 3, sh->units);
 	return ct_store_exec_stmt(s, st, "updating export totals");
 }
@@ -108,26 +108,38 @@ enum ct_rc ct_store_shipment_each(struct ct_store *s, ct_shipment_fn fn, void *a
 	CT_EACH_ROW(s, st, read_shipment(st, &sh), fn(&sh, arg), "listing shipments");
 }
 
-enum ct_rc ct_store_exported_units(struct ct_store *s, const char *product,
-				   const char (*countries)[3], int n, int64_t *units)
+enum ct_rc ct_store_exported_units(struct ct_store *s, const char *product, const char *program,
+				   int64_t *units)
 {
 	CT_ENTER(s);
 	CT_STMT(s, ST_EXPORT_GET,
-		"SELECT units FROM export_totals WHERE product = ? AND destination = ?");
+		"SELECT units FROM export_totals WHERE product = ? AND program = ?");
+	ct_bind_text(st, 1, product);
+	ct_bind_text(st, 2, program);
 	*units = 0;
-	for (int i = 0; i < n; i++) {
+	enum ct_rc rc = ct_store_step_one(s, st, "reading export totals");
+	if (rc == CT_OK) {
+		*units = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
-		ct_bind_text(st, 1, product);
-		ct_bind_text(st, 2, countries[i]);
-		enum ct_rc rc = ct_store_step_one(s, st, "reading export totals");
-		if (rc == CT_OK) {
-			*units += sqlite3_column_int64(st, 0);
-			sqlite3_reset(st);
-		} else if (rc != CT_ENOTFOUND) {
-			return rc;
-		}
 	}
-	return CT_OK;
+	return rc == CT_ENOTFOUND ? CT_OK : rc;
+}
+
+enum ct_rc ct_store_export_totals_mismatches(struct ct_store *s, int64_t *mismatches)
+{
+	CT_ENTER(s);
+	CT_STMT(s, ST_EXPORT_CHECK,
+		"SELECT COUNT(*) FROM export_totals e FULL OUTER JOIN"
+		" (SELECT product, program, SUM(units) AS units FROM shipments"
+		"  GROUP BY product, program) t"
+		" ON e.product = t.product AND e.program = t.program"
+		" WHERE e.units IS NOT t.units");
+	enum ct_rc rc = ct_store_step_one(s, st, "checking export totals");
+	if (rc == CT_OK) {
+		*mismatches = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	return rc;
 }
 
 /* ---- serials ---- */
