@@ -12,6 +12,8 @@ static char *scalar_text(json_t *v)
 		return strdup(json_string_value(v));
 	if (json_is_null(v) || !v)
 		return strdup("-");
+	if (json_is_array(v) && json_array_size(v) == 0)
+		return strdup("(none)");
 	if (json_is_array(v)) {
 		size_t i, cap = 1, n = 0;
 		json_t *x;
@@ -40,6 +42,58 @@ static char *scalar_text(json_t *v)
 	return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 }
 
+/* Terminal columns a UTF-8 string takes: East Asian wide characters (the
+ * Chinese names of customers) take two. */
+static size_t display_width(const char *s)
+{
+	size_t w = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned cp = *p, extra = 0;
+		if (cp >= 0xf0) { cp &= 0x07; extra = 3; }
+		else if (cp >= 0xe0) { cp &= 0x0f; extra = 2; }
+		else if (cp >= 0xc0) { cp &= 0x1f; extra = 1; }
+		p++;
+		for (; extra && (*p & 0xc0) == 0x80; extra--, p++)
+			cp = (cp << 6) | (*p & 0x3f);
+		bool wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+			    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+			    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+			    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
+		w += wide ? 2 : 1;
+	}
+	return w;
+}
+
+/* Prints s in a column of `width`, cut at 60 columns on a character
+ * boundary. */
+static void print_cell(const char *s, size_t width, bool last, FILE *to)
+{
+	size_t used = 0;
+	const char *p = s;
+	while (*p) {
+		const char *q = p + 1;
+		while ((*q & 0xc0) == 0x80)
+			q++;
+		char ch[8];
+		size_t n = (size_t)(q - p) < sizeof ch ? (size_t)(q - p) : sizeof ch - 1;
+		memcpy(ch, p, n);
+		ch[n] = '\0';
+		size_t cw = display_width(ch);
+		if (used + cw > 60)
+			break;
+		fwrite(p, 1, n, to);
+		used += cw;
+		p = q;
+	}
+	if (last) {
+		fputc('\n', to);
+		return;
+	}
+	for (; used < width + 2; used++)
+		fputc(' ', to);
+}
+
 static bool is_table(json_t *v)
 {
 	return json_is_array(v) && json_array_size(v) > 0 && json_is_object(json_array_get(v, 0));
@@ -58,25 +112,25 @@ static void print_table(json_t *rows, FILE *to)
 	c = 0;
 	json_object_foreach(first, k, x) {
 		keys[c] = k;
-		width[c] = strlen(k);
+		width[c] = display_width(k);
 		c++;
 	}
 	json_t *row;
 	json_array_foreach(rows, i, row) {
 		for (c = 0; c < ncol; c++) {
 			char *s = scalar_text(json_object_get(row, keys[c]));
-			size_t l = strlen(s);
+			size_t l = display_width(s);
 			if (l > width[c])
 				width[c] = l > 60 ? 60 : l;
 			free(s);
 		}
 	}
 	for (c = 0; c < ncol; c++)
-		fprintf(to, "%-*s%s", (int)width[c], keys[c], c + 1 < ncol ? "  " : "\n");
+		print_cell(keys[c], width[c], c + 1 == ncol, to);
 	json_array_foreach(rows, i, row) {
 		for (c = 0; c < ncol; c++) {
 			char *s = scalar_text(json_object_get(row, keys[c]));
-			fprintf(to, "%-*.60s%s", (int)width[c], s, c + 1 < ncol ? "  " : "\n");
+			print_cell(s, width[c], c + 1 == ncol, to);
 			free(s);
 		}
 	}

@@ -247,21 +247,23 @@ static enum ct_rc reject(struct ct_ctx *c, json_t *req, const struct gathered *g
 	return CT_REJECTED;
 }
 
-static enum ct_rc post_fee(struct ct_ctx *c, const struct ct_shipment_row *sh, struct ct_err *err)
+/* The government's receivable goes up, the vendor's payable by the same
+ * amount: the two postings sum to zero. */
+static enum ct_rc post_fee(struct ct_ctx *c, const struct ct_shipment_row *sh,
+			   struct ct_posting_row postings[static 2], struct ct_err *err)
 {
-	/* The government's receivable goes up, the vendor's payable by the
-	 * same amount: the two postings sum to zero. */
-	struct ct_posting_row debit = {.ref_id = sh->id, .amount_cents = sh->fee_cents,
-				       .post_date = sh->ship_date};
-	snprintf(debit.ref_kind, sizeof debit.ref_kind, "shipment");
-	snprintf(debit.vendor, sizeof debit.vendor, "%s", sh->vendor);
-	struct ct_posting_row credit = debit;
-	credit.amount_cents = -sh->fee_cents;
-	snprintf(debit.account, sizeof debit.account, CT_ACCOUNT_RECEIVABLE);
-	snprintf(credit.account, sizeof credit.account, CT_ACCOUNT_PAYABLE);
-	enum ct_rc rc = ct_store_posting_add(c->store, &debit);
+	struct ct_posting_row *debit = &postings[0], *credit = &postings[1];
+	*debit = (struct ct_posting_row){.ref_id = sh->id, .amount_cents = sh->fee_cents,
+					 .post_date = sh->ship_date};
+	snprintf(debit->ref_kind, sizeof debit->ref_kind, "shipment");
+	snprintf(debit->vendor, sizeof debit->vendor, "%s", sh->vendor);
+	*credit = *debit;
+	credit->amount_cents = -sh->fee_cents;
+	snprintf(debit->account, sizeof debit->account, CT_ACCOUNT_RECEIVABLE);
+	snprintf(credit->account, sizeof credit->account, CT_ACCOUNT_PAYABLE);
+	enum ct_rc rc = ct_store_posting_add(c->store, debit);
 	if (rc == CT_OK)
-		rc = ct_store_posting_add(c->store, &credit);
+		rc = ct_store_posting_add(c->store, credit);
 	return rc == CT_OK ? CT_OK : ct_err_store(c, err, rc);
 }
 
@@ -299,17 +301,15 @@ static enum ct_rc book(struct ct_ctx *c, struct ship_req *r, struct gathered *g,
 		if (rc != CT_OK)
 			return ct_err_store(c, err, rc);
 	}
-	if ((rc = post_fee(c, &sh, err)) != CT_OK)
+	struct ct_posting_row postings[2];
+	if ((rc = post_fee(c, &sh, postings, err)) != CT_OK)
 		return rc;
 
-	json_t *payload = json_object(), *state = NULL;
+	/* gather() sorted the serials: the order the store returns them in. */
+	json_t *payload = json_object();
 	char key[48];
-	if ((rc = ct_snap_shipment(c, &sh, &state)) != CT_OK) {
-		json_decref(payload);
-		return ct_err_store(c, err, rc);
-	}
 	snprintf(key, sizeof key, "shipment/%lld", (long long)sh.id);
-	ct_audit_state(payload, key, state);
+	ct_audit_state(payload, key, ct_snap_shipment_of(&sh, r->serials, r->n_serials, postings, 2));
 	snprintf(key, sizeof key, "license/%lld", (long long)l->id);
 	ct_audit_state(payload, key, ct_snap_license(l));
 	if (sh.certificate_id) {

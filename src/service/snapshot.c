@@ -144,20 +144,15 @@ json_t *ct_snap_policy(const char *version, const char *document)
 	return json_pack("{s:s, s:s}", "version", version, "document_blake2b", digest);
 }
 
-static enum ct_rc add_serial(const char *serial, void *arg)
+static json_t *posting_json(const struct ct_posting_row *p)
 {
-	json_array_append_new(arg, json_string(serial));
-	return CT_OK;
+	return json_pack("{s:s, s:I}", "account", p->account, "amount_cents",
+			 (json_int_t)p->amount_cents);
 }
 
-static enum ct_rc add_posting(const struct ct_posting_row *p, void *arg)
-{
-	json_array_append_new(arg, json_pack("{s:s, s:I}", "account", p->account, "amount_cents",
-					     (json_int_t)p->amount_cents));
-	return CT_OK;
-}
-
-enum ct_rc ct_snap_shipment(struct ct_ctx *c, const struct ct_shipment_row *sh, json_t **out)
+json_t *ct_snap_shipment_of(const struct ct_shipment_row *sh, const char *const *serials,
+			    size_t n_serials, const struct ct_posting_row *postings,
+			    size_t n_postings)
 {
 	json_t *o = json_pack(
 		"{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:i, s:s, s:s, s:s}",
@@ -171,9 +166,32 @@ enum ct_rc ct_snap_shipment(struct ct_ctx *c, const struct ct_shipment_row *sh, 
 	json_object_set_new(o, "key", ct_json_opt_str(sh->idem_key));
 	json_object_set_new(o, "certificate",
 			    sh->certificate_id > 0 ? json_integer(sh->certificate_id) : json_null());
-	json_t *serials = json_array(), *postings = json_array();
-	json_object_set_new(o, "serials", serials);
-	json_object_set_new(o, "postings", postings);
+	json_t *sa = json_array(), *pa = json_array();
+	for (size_t i = 0; i < n_serials; i++)
+		json_array_append_new(sa, json_string(serials[i]));
+	for (size_t i = 0; i < n_postings; i++)
+		json_array_append_new(pa, posting_json(&postings[i]));
+	json_object_set_new(o, "serials", sa);
+	json_object_set_new(o, "postings", pa);
+	return o;
+}
+
+static enum ct_rc add_serial(const char *serial, void *arg)
+{
+	json_array_append_new(arg, json_string(serial));
+	return CT_OK;
+}
+
+static enum ct_rc add_posting(const struct ct_posting_row *p, void *arg)
+{
+	json_array_append_new(arg, posting_json(p));
+	return CT_OK;
+}
+
+enum ct_rc ct_snap_shipment(struct ct_ctx *c, const struct ct_shipment_row *sh, json_t **out)
+{
+	json_t *o = ct_snap_shipment_of(sh, NULL, 0, NULL, 0);
+	json_t *serials = json_object_get(o, "serials"), *postings = json_object_get(o, "postings");
 	enum ct_rc rc = ct_store_serial_each_of(c->store, sh->id, add_serial, serials);
 	if (rc == CT_OK)
 		rc = ct_store_posting_each_of(c->store, "shipment", sh->id, add_posting, postings);

@@ -67,6 +67,11 @@ json_t *ct_snap_suspension(const struct ct_suspension_row *r);
 /* shipments and remittances carry their serials and postings: read from
  * the store unless given (serials sorted, postings in id order). */
 enum ct_rc ct_snap_shipment(struct ct_ctx *c, const struct ct_shipment_row *sh, json_t **out);
+/* The same from rows in hand (serials sorted by strcmp, postings in id
+ * order), so booking need not read back what it just wrote. */
+json_t *ct_snap_shipment_of(const struct ct_shipment_row *sh, const char *const *serials,
+			    size_t n_serials, const struct ct_posting_row *postings,
+			    size_t n_postings);
 enum ct_rc ct_snap_remittance(struct ct_ctx *c, const struct ct_remittance_row *r, json_t **out);
 json_t *ct_snap_policy(const char *version, const char *document);
 json_t *ct_json_date(ct_date d);        /* "YYYY-MM-DD" or null */
