@@ -122,6 +122,15 @@ enum ct_rc ct_svc_report(struct ct_ctx *c, const char *which, json_t **out, stru
 /* audit: verify returns CT_OK with {"ok": true, "events": n}, or
  * CT_REJECTED with {"ok": false, "first_bad_seq": n, "problem": text}. */
 enum ct_rc ct_svc_audit_verify(struct ct_ctx *c, json_t **out, struct ct_err *err);
+/* The same, and also checks an anchor "SEQ:HASH" an auditor recorded
+ * earlier from ct_svc_audit_head (kept outside the database): the log must
+ * still hold event SEQ with that hash. Rows cover every event that wrote
+ * state; only the anchor shows that trailing events which wrote none (a
+ * rejected shipment) were cut off. */
+enum ct_rc ct_svc_audit_verify_anchor(struct ct_ctx *c, const char *anchor, json_t **out,
+				      struct ct_err *err);
+/* {"seq": n, "hash": hex} of the last event: the anchor to record. */
+enum ct_rc ct_svc_audit_head(struct ct_ctx *c, json_t **out, struct ct_err *err);
 enum ct_rc ct_svc_audit_log(struct ct_ctx *c, int64_t limit, json_t **out, struct ct_err *err);
 
 #endif

@@ -533,13 +533,31 @@ static int cmd_audit_verify(struct cli *cli, const struct command *cmd, int argc
 	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
 	if (!req)
 		return 2;
+	int code = ct_cli_open(cli);
+	json_t *out = NULL;
+	struct ct_err err = {0};
+	enum ct_rc rc = CT_OK;
+	if (!code)
+		rc = ct_svc_audit_verify_anchor(&cli->ctx,
+						json_string_value(json_object_get(req, "anchor")),
+						&out, &err);
+	json_decref(req);
+	return code ? code : ct_cli_finish(cli, rc, out, &err);
+}
+
+static int cmd_audit_head(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	const char *pos[1];
+	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
+	if (!req)
+		return 2;
 	json_decref(req);
 	int code = ct_cli_open(cli);
 	if (code)
 		return code;
 	json_t *out = NULL;
 	struct ct_err err = {0};
-	enum ct_rc rc = ct_svc_audit_verify(&cli->ctx, &out, &err);
+	enum ct_rc rc = ct_svc_audit_head(&cli->ctx, &out, &err);
 	return ct_cli_finish(cli, rc, out, &err);
 }
 
@@ -624,6 +642,7 @@ static const struct flag remit_flags[] = {{"--vendor", "vendor"}, {"--amount", "
 static const struct flag suspend_flags[] = {{"--scope", "scope"}, {"--reason", "reason"},
 	{NULL, NULL}};
 static const struct flag report_flags[] = {{"--format", "format"}, {NULL, NULL}};
+static const struct flag anchor_flags[] = {{"--anchor", "anchor"}, {NULL, NULL}};
 static const struct flag limit_flags[] = {{"--limit", "limit"}, {NULL, NULL}};
 
 const struct command ct_cli_commands[] = {
@@ -704,8 +723,11 @@ const struct command ct_cli_commands[] = {
 	{"suspension list", "", "list suspensions", cmd_suspension_list, no_flags, 0},
 	{"report", "fees|caps|licenses [--format table|json|csv]",
 	 "fees by vendor and program; cap use per product; licenses", cmd_report, report_flags, 1},
-	{"audit verify", "", "check the hash chain and every audited row (exit 1 if broken)",
-	 cmd_audit_verify, no_flags, 0},
+	{"audit verify", "[--anchor SEQ:HASH]",
+	 "check the hash chain and every audited row, and an anchor recorded earlier (exit 1 "
+	 "if broken)", cmd_audit_verify, anchor_flags, 0},
+	{"audit head", "", "the last event's sequence number and hash: an anchor to keep outside "
+	 "the database", cmd_audit_head, no_flags, 0},
 	{"audit log", "[--limit N]", "the latest audit events", cmd_audit_log, limit_flags, 0},
 	{NULL, NULL, NULL, NULL, NULL, 0},
 };

@@ -363,6 +363,7 @@ done:
 
 enum ct_rc ct_svc_ship(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err)
 {
+	*out = NULL;
 	enum ct_rc rc = ct_tx_begin(c, err);
 	if (rc != CT_OK)
 		return rc;
@@ -390,12 +391,13 @@ static bool store_failure(enum ct_rc rc)
 enum ct_rc ct_svc_ship_batch(struct ct_ctx *c, json_t *const *reqs, size_t n, json_t **results,
 			     struct ct_err *err)
 {
+	for (size_t j = 0; j < n; j++)
+		results[j] = NULL;
 	enum ct_rc rc = ct_tx_begin(c, err);
 	if (rc != CT_OK)
 		return rc;
 	size_t i;
 	for (i = 0; i < n; i++) {
-		results[i] = NULL;
 		struct ct_err e = {0};
 		if ((rc = ct_store_savepoint(c->store)) != CT_OK) {
 			ct_err_store(c, err, rc);
