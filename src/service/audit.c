@@ -50,27 +50,33 @@ static void event_hash(const struct ct_audit_row *e, char out[static 65])
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-enum ct_rc ct_audit_append(struct ct_ctx *c, const char *action, json_t *payload,
-			   struct ct_err *err)
+enum ct_rc ct_audit_append_text(struct ct_ctx *c, const char *action, const char *payload,
+				struct ct_err *err)
 {
 	struct ct_audit_row e = {0};
 	enum ct_rc rc = ct_store_audit_head(c->store, &e.seq, e.prev_hash);
-	if (rc != CT_OK) {
-		json_decref(payload);
+	if (rc != CT_OK)
 		return ct_err_store(c, err, rc);
-	}
 	e.seq++;
 	ct_ctx_timestamp(c, e.ts);
 	snprintf(e.actor, sizeof e.actor, "%s", c->actor);
 	snprintf(e.action, sizeof e.action, "%s", action);
-	e.payload = ct_canonical(payload);
-	json_decref(payload);
-	if (!e.payload)
-		return ct_err_set(err, CT_ENOMEM, NULL, "out of memory");
+	e.payload = (char *)payload;
 	event_hash(&e, e.hash);
 	rc = ct_store_audit_add(c->store, &e);
-	free(e.payload);
 	return rc == CT_OK ? CT_OK : ct_err_store(c, err, rc);
+}
+
+enum ct_rc ct_audit_append(struct ct_ctx *c, const char *action, json_t *payload,
+			   struct ct_err *err)
+{
+	char *text = ct_canonical(payload);
+	json_decref(payload);
+	if (!text)
+		return ct_err_set(err, CT_ENOMEM, NULL, "out of memory");
+	enum ct_rc rc = ct_audit_append_text(c, action, text, err);
+	free(text);
+	return rc;
 }
 
 /* ---- verify ---- */

@@ -70,20 +70,41 @@ static enum ct_rc parse_request(struct ct_ctx *c, json_t *req, struct ship_req *
 	}
 	/* The request's identity for idempotency: what was asked, as asked
 	 * (a defaulted date is left out so a retry tomorrow still matches). */
-	json_t *id = json_pack("{s:I, s:I, s:I, s:s, s:O, s:O}", "license",
-			       (json_int_t)r->license_id, "units", (json_int_t)r->units,
-			       "unit_value_cents", (json_int_t)r->unit_value_cents, "batch", r->batch,
-			       "date", json_object_get(req, "date") ? json_object_get(req, "date") : json_null(),
-			       "serials", serials ? serials : json_null());
-	char *text = ct_canonical(id);
-	json_decref(id);
-	if (!text) {
+	struct ct_canon w;
+	json_t *date = json_object_get(req, "date");
+	ct_canon_init(&w);
+	ct_canon_obj_begin(&w);
+	ct_canon_key(&w, "batch");
+	ct_canon_str(&w, r->batch);
+	ct_canon_key(&w, "date");
+	if (json_is_string(date))
+		ct_canon_str(&w, json_string_value(date));
+	else
+		ct_canon_null(&w);
+	ct_canon_key(&w, "license");
+	ct_canon_int(&w, r->license_id);
+	ct_canon_key(&w, "serials");
+	if (r->serials_given) {
+		ct_canon_arr_begin(&w);
+		for (size_t i = 0; i < r->n_serials; i++)
+			ct_canon_str(&w, r->serials[i]);
+		ct_canon_arr_end(&w);
+	} else {
+		ct_canon_null(&w);
+	}
+	ct_canon_key(&w, "unit_value_cents");
+	ct_canon_int(&w, r->unit_value_cents);
+	ct_canon_key(&w, "units");
+	ct_canon_int(&w, r->units);
+	ct_canon_obj_end(&w);
+	if (w.oom) {
+		ct_canon_free(&w);
 		free(r->serials);
 		r->serials = NULL;
 		return ct_err_set(err, CT_ENOMEM, NULL, "out of memory");
 	}
-	ct_hash_hex(text, strlen(text), r->request_hash);
-	free(text);
+	ct_hash_hex(w.buf, w.len, r->request_hash);
+	ct_canon_free(&w);
 	return CT_OK;
 }
 
@@ -305,18 +326,31 @@ static enum ct_rc book(struct ct_ctx *c, struct ship_req *r, struct gathered *g,
 	if ((rc = post_fee(c, &sh, postings, err)) != CT_OK)
 		return rc;
 
-	/* gather() sorted the serials: the order the store returns them in. */
-	json_t *payload = json_object();
-	char key[48];
-	snprintf(key, sizeof key, "shipment/%lld", (long long)sh.id);
-	ct_audit_state(payload, key, ct_snap_shipment_of(&sh, r->serials, r->n_serials, postings, 2));
-	snprintf(key, sizeof key, "license/%lld", (long long)l->id);
-	ct_audit_state(payload, key, ct_snap_license(l));
+	/* The event records the three rows the booking wrote. gather()
+	 * sorted the serials: the order the store returns them in. */
+	char ship_key[48], lic_key[48], cert_key[48];
+	snprintf(ship_key, sizeof ship_key, "shipment/%lld", (long long)sh.id);
+	snprintf(lic_key, sizeof lic_key, "license/%lld", (long long)l->id);
+	snprintf(cert_key, sizeof cert_key, "certificate/%lld", (long long)g->cert.id);
+	struct ct_canon w;
+	ct_canon_init(&w);
+	ct_canon_obj_begin(&w);
+	ct_canon_key(&w, "states");
+	ct_canon_obj_begin(&w);
 	if (sh.certificate_id) {
-		snprintf(key, sizeof key, "certificate/%lld", (long long)g->cert.id);
-		ct_audit_state(payload, key, ct_snap_certificate(&g->cert));
+		ct_canon_key(&w, cert_key);
+		ct_snap_certificate_write(&w, &g->cert);
 	}
-	if ((rc = ct_audit_append(c, "shipment.book", payload, err)) != CT_OK)
+	ct_canon_key(&w, lic_key);
+	ct_snap_license_write(&w, l);
+	ct_canon_key(&w, ship_key);
+	ct_snap_shipment_write(&w, &sh, r->serials, r->n_serials, postings, 2);
+	ct_canon_obj_end(&w);
+	ct_canon_obj_end(&w);
+	rc = w.oom ? ct_err_set(err, CT_ENOMEM, NULL, "out of memory")
+		   : ct_audit_append_text(c, "shipment.book", w.buf, err);
+	ct_canon_free(&w);
+	if (rc != CT_OK)
 		return rc;
 	*out = booked_json(&sh, false);
 	return CT_OK;
@@ -356,6 +390,11 @@ static enum ct_rc ship_in_tx(struct ct_ctx *c, json_t *req, json_t **out, struct
 	enum ct_reason reason = ct_decide_shipment(&g.f);
 	rc = reason != CT_REASON_NONE ? reject(c, req, &g, reason, out, err)
 				      : book(c, &r, &g, out, err);
+	/* Past the checks, every failure happened mid-write: it is the
+	 * store's, whatever the store called it, and must undo the whole
+	 * transaction (see batch_fails). */
+	if (rc != CT_OK && rc != CT_REJECTED && rc != CT_ENOMEM)
+		rc = CT_EIO;
 done:
 	free(r.serials);
 	return rc;
@@ -383,9 +422,14 @@ enum ct_rc ct_svc_ship(struct ct_ctx *c, json_t *req, json_t **out, struct ct_er
 	return rc;
 }
 
-static bool store_failure(enum ct_rc rc)
+/* In a batch, a line that fails before writing (bad input, key reused)
+ * is reported on its own; ship_in_tx writes only once every check has
+ * passed, and any failure from then on is the store's, which fails the
+ * whole batch. So no line needs a savepoint of its own. */
+static bool batch_fails(enum ct_rc rc)
 {
-	return rc == CT_EIO || rc == CT_ENOMEM;
+	return rc != CT_OK && rc != CT_REJECTED && rc != CT_EINVAL && rc != CT_ECONFLICT &&
+	       rc != CT_ENOTFOUND;
 }
 
 enum ct_rc ct_svc_ship_batch(struct ct_ctx *c, json_t *const *reqs, size_t n, json_t **results,
@@ -396,38 +440,23 @@ enum ct_rc ct_svc_ship_batch(struct ct_ctx *c, json_t *const *reqs, size_t n, js
 	enum ct_rc rc = ct_tx_begin(c, err);
 	if (rc != CT_OK)
 		return rc;
-	size_t i;
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct ct_err e = {0};
-		if ((rc = ct_store_savepoint(c->store)) != CT_OK) {
-			ct_err_store(c, err, rc);
-			goto fail;
-		}
 		rc = ship_in_tx(c, reqs[i], &results[i], &e);
-		if (store_failure(rc)) {
+		if (batch_fails(rc)) {
 			*err = e;
-			i++;
 			goto fail;
 		}
-		if (rc == CT_OK || rc == CT_REJECTED) {
-			if ((rc = ct_store_release(c->store)) != CT_OK) {
-				ct_err_store(c, err, rc);
-				i++;
-				goto fail;
-			}
-			continue;
-		}
-		ct_store_rollback_savepoint(c->store);
-		results[i] = json_pack("{s:s, s:s, s:s}", "error", e.message, "field", e.field,
-				       "code", rc == CT_ECONFLICT && e.reason ?
-				       ct_reason_name(e.reason) : ct_rc_name(rc));
+		if (rc != CT_OK && rc != CT_REJECTED)
+			results[i] = json_pack("{s:s, s:s, s:s}", "error", e.message, "field", e.field,
+					       "code", rc == CT_ECONFLICT && e.reason ?
+					       ct_reason_name(e.reason) : ct_rc_name(rc));
 	}
 	if ((rc = ct_tx_commit(c, err)) == CT_OK)
 		return CT_OK;
-	i = n;
 fail:
 	ct_tx_rollback(c);
-	for (size_t j = 0; j < i; j++) {
+	for (size_t j = 0; j < n; j++) {
 		json_decref(results[j]);
 		results[j] = NULL;
 	}

@@ -3,6 +3,7 @@
  * sees is exactly what the chain protects. */
 #include <math.h>
 #include <string.h>
+#include "chiptoll/canon.h"
 #include "chiptoll/money.h"
 #include "svc_internal.h"
 
@@ -75,46 +76,130 @@ json_t *ct_snap_party(const struct ct_party *p)
 	return o;
 }
 
-static json_t *reasons_array(const char *csv)
+/* Parses writer text back into a tree for callers that want one. */
+static json_t *parse_canon(struct ct_canon *w)
 {
-	json_t *a = json_array();
+	json_t *o = w->oom ? NULL : json_loadb(w->buf, w->len, 0, NULL);
+	ct_canon_free(w);
+	return o;
+}
+
+static void write_date(struct ct_canon *w, ct_date d)
+{
+	if (d == CT_DATE_NONE) {
+		ct_canon_null(w);
+		return;
+	}
+	char buf[11];
+	ct_date_format(d, buf);
+	ct_canon_str(w, buf);
+}
+
+static void write_opt_str(struct ct_canon *w, const char *s)
+{
+	if (s && *s)
+		ct_canon_str(w, s);
+	else
+		ct_canon_null(w);
+}
+
+static void write_csv_array(struct ct_canon *w, const char *csv)
+{
+	ct_canon_arr_begin(w);
 	const char *p = csv;
+	char item[CT_TEXT_MAX];
 	while (p && *p) {
 		const char *comma = strchr(p, ',');
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-		json_array_append_new(a, json_stringn(p, n));
+		snprintf(item, sizeof item, "%.*s", (int)n, p);
+		ct_canon_str(w, item);
 		p = comma ? comma + 1 : NULL;
 	}
-	return a;
+	ct_canon_arr_end(w);
+}
+
+/* Keys in strcmp order, as ct_canon requires. */
+void ct_snap_license_write(struct ct_canon *w, const struct ct_license_row *l)
+{
+	char uses[64], reasons_csv[CT_TEXT_MAX];
+	ct_end_uses_format(l->end_uses, uses);
+	snprintf(reasons_csv, sizeof reasons_csv, "%s", l->reasons);
+	ct_canon_obj_begin(w);
+	ct_canon_key(w, "created_at");
+	ct_canon_str(w, l->created_at);
+	ct_canon_key(w, "customer");
+	ct_canon_str(w, l->customer);
+	ct_canon_key(w, "destination");
+	ct_canon_str(w, l->destination);
+	ct_canon_key(w, "end_uses");
+	write_csv_array(w, uses);
+	ct_canon_key(w, "export_from");
+	ct_canon_str(w, l->export_from);
+	ct_canon_key(w, "from");
+	write_date(w, l->valid_from);
+	ct_canon_key(w, "id");
+	ct_canon_int(w, l->id);
+	ct_canon_key(w, "note");
+	ct_canon_str(w, l->decision_note);
+	ct_canon_key(w, "policy_version");
+	ct_canon_str(w, l->policy_version);
+	ct_canon_key(w, "product");
+	ct_canon_str(w, l->product);
+	ct_canon_key(w, "program");
+	write_opt_str(w, l->program);
+	ct_canon_key(w, "reasons");
+	write_csv_array(w, reasons_csv);
+	ct_canon_key(w, "status");
+	ct_canon_str(w, ct_license_status_name(l->status));
+	ct_canon_key(w, "units_approved");
+	ct_canon_int(w, l->units_approved);
+	ct_canon_key(w, "units_requested");
+	ct_canon_int(w, l->units_requested);
+	ct_canon_key(w, "units_shipped");
+	ct_canon_int(w, l->units_shipped);
+	ct_canon_key(w, "until");
+	write_date(w, l->valid_until);
+	ct_canon_key(w, "vendor");
+	ct_canon_str(w, l->vendor);
+	ct_canon_obj_end(w);
 }
 
 json_t *ct_snap_license(const struct ct_license_row *l)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s}",
-			      "id", (json_int_t)l->id, "vendor", l->vendor, "customer",
-			      l->customer, "product", l->product, "policy_version",
-			      l->policy_version, "units_requested", (json_int_t)l->units_requested,
-			      "units_approved", (json_int_t)l->units_approved, "units_shipped",
-			      (json_int_t)l->units_shipped, "export_from", l->export_from,
-			      "destination", l->destination, "status",
-			      ct_license_status_name(l->status), "note", l->decision_note,
-			      "created_at", l->created_at);
-	json_object_set_new(o, "program", ct_json_opt_str(l->program));
-	json_object_set_new(o, "end_uses", end_uses_array(l->end_uses));
-	json_object_set_new(o, "from", ct_json_date(l->valid_from));
-	json_object_set_new(o, "until", ct_json_date(l->valid_until));
-	json_object_set_new(o, "reasons", reasons_array(l->reasons));
-	return o;
+	struct ct_canon w;
+	ct_canon_init(&w);
+	ct_snap_license_write(&w, l);
+	return parse_canon(&w);
+}
+
+void ct_snap_certificate_write(struct ct_canon *w, const struct ct_certificate_row *r)
+{
+	ct_canon_obj_begin(w);
+	ct_canon_key(w, "batch");
+	ct_canon_str(w, r->batch);
+	ct_canon_key(w, "created_at");
+	ct_canon_str(w, r->created_at);
+	ct_canon_key(w, "date");
+	write_date(w, r->cert_date);
+	ct_canon_key(w, "id");
+	ct_canon_int(w, r->id);
+	ct_canon_key(w, "lab");
+	ct_canon_str(w, r->lab);
+	ct_canon_key(w, "product");
+	ct_canon_str(w, r->product);
+	ct_canon_key(w, "units");
+	ct_canon_int(w, r->units);
+	ct_canon_key(w, "units_used");
+	ct_canon_int(w, r->units_used);
+	ct_canon_obj_end(w);
 }
 
 json_t *ct_snap_certificate(const struct ct_certificate_row *r)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:s}", "id", (json_int_t)r->id,
-			      "lab", r->lab, "product", r->product, "batch", r->batch, "units",
-			      (json_int_t)r->units, "units_used", (json_int_t)r->units_used,
-			      "created_at", r->created_at);
-	json_object_set_new(o, "date", ct_json_date(r->cert_date));
-	return o;
+	struct ct_canon w;
+	ct_canon_init(&w);
+	ct_snap_certificate_write(&w, r);
+	return parse_canon(&w);
 }
 
 json_t *ct_snap_domestic(const struct ct_domestic_row *r)
@@ -144,63 +229,137 @@ json_t *ct_snap_policy(const char *version, const char *document)
 	return json_pack("{s:s, s:s}", "version", version, "document_blake2b", digest);
 }
 
-static json_t *posting_json(const struct ct_posting_row *p)
+void ct_snap_shipment_write(struct ct_canon *w, const struct ct_shipment_row *sh,
+			    const char *const *serials, size_t n_serials,
+			    const struct ct_posting_row *postings, size_t n_postings)
 {
-	return json_pack("{s:s, s:I}", "account", p->account, "amount_cents",
-			 (json_int_t)p->amount_cents);
+	ct_canon_obj_begin(w);
+	ct_canon_key(w, "batch");
+	ct_canon_str(w, sh->batch);
+	ct_canon_key(w, "booked_at");
+	ct_canon_str(w, sh->booked_at);
+	ct_canon_key(w, "certificate");
+	if (sh->certificate_id > 0)
+		ct_canon_int(w, sh->certificate_id);
+	else
+		ct_canon_null(w);
+	ct_canon_key(w, "customer");
+	ct_canon_str(w, sh->customer);
+	ct_canon_key(w, "date");
+	write_date(w, sh->ship_date);
+	ct_canon_key(w, "destination");
+	ct_canon_str(w, sh->destination);
+	ct_canon_key(w, "fee_cents");
+	ct_canon_int(w, sh->fee_cents);
+	ct_canon_key(w, "id");
+	ct_canon_int(w, sh->id);
+	ct_canon_key(w, "key");
+	write_opt_str(w, sh->idem_key);
+	ct_canon_key(w, "license");
+	ct_canon_int(w, sh->license_id);
+	ct_canon_key(w, "policy_version");
+	ct_canon_str(w, sh->policy_version);
+	ct_canon_key(w, "postings");
+	ct_canon_arr_begin(w);
+	for (size_t i = 0; i < n_postings; i++) {
+		ct_canon_obj_begin(w);
+		ct_canon_key(w, "account");
+		ct_canon_str(w, postings[i].account);
+		ct_canon_key(w, "amount_cents");
+		ct_canon_int(w, postings[i].amount_cents);
+		ct_canon_obj_end(w);
+	}
+	ct_canon_arr_end(w);
+	ct_canon_key(w, "product");
+	ct_canon_str(w, sh->product);
+	ct_canon_key(w, "program");
+	ct_canon_str(w, sh->program);
+	ct_canon_key(w, "rate_bp");
+	ct_canon_int(w, sh->rate_bp);
+	ct_canon_key(w, "request_hash");
+	ct_canon_str(w, sh->request_hash);
+	ct_canon_key(w, "serials");
+	ct_canon_arr_begin(w);
+	for (size_t i = 0; i < n_serials; i++)
+		ct_canon_str(w, serials[i]);
+	ct_canon_arr_end(w);
+	ct_canon_key(w, "unit_value_cents");
+	ct_canon_int(w, sh->unit_value_cents);
+	ct_canon_key(w, "units");
+	ct_canon_int(w, sh->units);
+	ct_canon_key(w, "vendor");
+	ct_canon_str(w, sh->vendor);
+	ct_canon_obj_end(w);
 }
 
-json_t *ct_snap_shipment_of(const struct ct_shipment_row *sh, const char *const *serials,
-			    size_t n_serials, const struct ct_posting_row *postings,
-			    size_t n_postings)
-{
-	json_t *o = json_pack(
-		"{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:i, s:s, s:s, s:s}",
-		"id", (json_int_t)sh->id, "license", (json_int_t)sh->license_id, "vendor",
-		sh->vendor, "customer", sh->customer, "product", sh->product, "program",
-		sh->program, "policy_version", sh->policy_version, "destination", sh->destination,
-		"units", (json_int_t)sh->units, "unit_value_cents", (json_int_t)sh->unit_value_cents,
-		"fee_cents", (json_int_t)sh->fee_cents, "rate_bp", (int)sh->rate_bp, "batch",
-		sh->batch, "request_hash", sh->request_hash, "booked_at", sh->booked_at);
-	json_object_set_new(o, "date", ct_json_date(sh->ship_date));
-	json_object_set_new(o, "key", ct_json_opt_str(sh->idem_key));
-	json_object_set_new(o, "certificate",
-			    sh->certificate_id > 0 ? json_integer(sh->certificate_id) : json_null());
-	json_t *sa = json_array(), *pa = json_array();
-	for (size_t i = 0; i < n_serials; i++)
-		json_array_append_new(sa, json_string(serials[i]));
-	for (size_t i = 0; i < n_postings; i++)
-		json_array_append_new(pa, posting_json(&postings[i]));
-	json_object_set_new(o, "serials", sa);
-	json_object_set_new(o, "postings", pa);
-	return o;
-}
+/* Serials and postings of a stored shipment, read for verify and show. */
+struct shipment_parts {
+	char **serials;
+	size_t n_serials, cap;
+	struct ct_posting_row *postings;
+	size_t n_postings, postings_cap;
+};
 
 static enum ct_rc add_serial(const char *serial, void *arg)
 {
-	json_array_append_new(arg, json_string(serial));
+	struct shipment_parts *sp = arg;
+	if (sp->n_serials == sp->cap) {
+		size_t cap = sp->cap ? sp->cap * 2 : 16;
+		char **ns = realloc(sp->serials, cap * sizeof *ns);
+		if (!ns)
+			return CT_ENOMEM;
+		sp->serials = ns;
+		sp->cap = cap;
+	}
+	if (!(sp->serials[sp->n_serials] = strdup(serial)))
+		return CT_ENOMEM;
+	sp->n_serials++;
 	return CT_OK;
 }
 
 static enum ct_rc add_posting(const struct ct_posting_row *p, void *arg)
 {
-	json_array_append_new(arg, posting_json(p));
+	struct shipment_parts *sp = arg;
+	if (sp->n_postings == sp->postings_cap) {
+		size_t cap = sp->postings_cap ? sp->postings_cap * 2 : 4;
+		struct ct_posting_row *np = realloc(sp->postings, cap * sizeof *np);
+		if (!np)
+			return CT_ENOMEM;
+		sp->postings = np;
+		sp->postings_cap = cap;
+	}
+	sp->postings[sp->n_postings++] = *p;
 	return CT_OK;
 }
 
 enum ct_rc ct_snap_shipment(struct ct_ctx *c, const struct ct_shipment_row *sh, json_t **out)
 {
-	json_t *o = ct_snap_shipment_of(sh, NULL, 0, NULL, 0);
-	json_t *serials = json_object_get(o, "serials"), *postings = json_object_get(o, "postings");
-	enum ct_rc rc = ct_store_serial_each_of(c->store, sh->id, add_serial, serials);
+	struct shipment_parts sp = {0};
+	*out = NULL;
+	enum ct_rc rc = ct_store_serial_each_of(c->store, sh->id, add_serial, &sp);
 	if (rc == CT_OK)
-		rc = ct_store_posting_each_of(c->store, "shipment", sh->id, add_posting, postings);
-	if (rc != CT_OK) {
-		json_decref(o);
-		o = NULL;
+		rc = ct_store_posting_each_of(c->store, "shipment", sh->id, add_posting, &sp);
+	if (rc == CT_OK) {
+		struct ct_canon w;
+		ct_canon_init(&w);
+		ct_snap_shipment_write(&w, sh, (const char *const *)sp.serials, sp.n_serials,
+				       sp.postings, sp.n_postings);
+		*out = parse_canon(&w);
+		if (!*out)
+			rc = CT_ENOMEM;
 	}
-	*out = o;
+	for (size_t i = 0; i < sp.n_serials; i++)
+		free(sp.serials[i]);
+	free(sp.serials);
+	free(sp.postings);
 	return rc;
+}
+
+static enum ct_rc add_posting_json(const struct ct_posting_row *p, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:I}", "account", p->account, "amount_cents",
+					     (json_int_t)p->amount_cents));
+	return CT_OK;
 }
 
 enum ct_rc ct_snap_remittance(struct ct_ctx *c, const struct ct_remittance_row *r, json_t **out)
@@ -213,7 +372,7 @@ enum ct_rc ct_snap_remittance(struct ct_ctx *c, const struct ct_remittance_row *
 	json_object_set_new(o, "date", ct_json_date(r->remit_date));
 	json_t *postings = json_array();
 	json_object_set_new(o, "postings", postings);
-	enum ct_rc rc = ct_store_posting_each_of(c->store, "remittance", r->id, add_posting,
+	enum ct_rc rc = ct_store_posting_each_of(c->store, "remittance", r->id, add_posting_json,
 						 postings);
 	if (rc != CT_OK) {
 		json_decref(o);

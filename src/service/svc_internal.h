@@ -3,6 +3,7 @@
 #define CT_SVC_INTERNAL_H
 
 #include <stdbool.h>
+#include "chiptoll/canon.h"
 #include "chiptoll/decide.h"
 #include "chiptoll/service.h"
 
@@ -49,6 +50,9 @@ void ct_ctx_timestamp(const struct ct_ctx *c, char buf[static 24]);
  * the last state recorded for it. */
 enum ct_rc ct_audit_append(struct ct_ctx *c, const char *action, json_t *payload,
 			   struct ct_err *err);
+/* The same with the payload already canonical text (see canon.h). */
+enum ct_rc ct_audit_append_text(struct ct_ctx *c, const char *action, const char *payload,
+				struct ct_err *err);
 /* Adds states[key] = state (stolen) to payload, creating "states". */
 void ct_audit_state(json_t *payload, const char *key, json_t *state);
 /* Lowercase hex BLAKE2b-256 of text. */
@@ -67,11 +71,15 @@ json_t *ct_snap_suspension(const struct ct_suspension_row *r);
 /* shipments and remittances carry their serials and postings: read from
  * the store unless given (serials sorted, postings in id order). */
 enum ct_rc ct_snap_shipment(struct ct_ctx *c, const struct ct_shipment_row *sh, json_t **out);
-/* The same from rows in hand (serials sorted by strcmp, postings in id
- * order), so booking need not read back what it just wrote. */
-json_t *ct_snap_shipment_of(const struct ct_shipment_row *sh, const char *const *serials,
-			    size_t n_serials, const struct ct_posting_row *postings,
-			    size_t n_postings);
+/* Canonical writers of the states the booking path records (keys in
+ * strcmp order); ct_snap_license/_certificate/_shipment parse what they
+ * write, so there is one definition of each state. Serials sorted by
+ * strcmp, postings in id order. */
+void ct_snap_license_write(struct ct_canon *w, const struct ct_license_row *l);
+void ct_snap_certificate_write(struct ct_canon *w, const struct ct_certificate_row *r);
+void ct_snap_shipment_write(struct ct_canon *w, const struct ct_shipment_row *sh,
+			    const char *const *serials, size_t n_serials,
+			    const struct ct_posting_row *postings, size_t n_postings);
 enum ct_rc ct_snap_remittance(struct ct_ctx *c, const struct ct_remittance_row *r, json_t **out);
 json_t *ct_snap_policy(const char *version, const char *document);
 json_t *ct_json_date(ct_date d);        /* "YYYY-MM-DD" or null */
