@@ -21,7 +21,7 @@ struct ct_license_facts {
 	const struct ct_classification *cls;
 	const struct ct_party *vendor;
 	const struct ct_party *customer;
-	const char *parent_hq_country;      /* ultimate parent's HQ, "" if none */
+	const char *parent_hq_country;      /* ultimate (top) parent's HQ, "" if none */
 	unsigned end_uses;                  /* requested on the license */
 	ct_date on;                         /* first day of validity */
 	const char *export_from;            /* "US" ... */

@@ -49,7 +49,7 @@ struct ct_eccn_thresholds {
 };
 
 struct ct_classification {
-	double tpp;                 /* 0 when no rate is known */
+	double tpp;                 /* NAN when no rate is known */
 	enum ct_precision tpp_from; /* the precision reaching the maximum */
 	double pd;                  /* NAN when the die area is unknown */
 	enum ct_eccn eccn;
@@ -57,7 +57,7 @@ struct ct_classification {
 
 /* Pure: TPP = max over precisions of rate x bits; PD = TPP / die area;
  * then the 3A090 branches, "undetermined" only where an unknown die area
- * leaves the answer open. */
+ * leaves the answer open, or where no compute figure is known at all. */
 void ct_classify(const struct ct_product *p, const struct ct_eccn_thresholds *t,
 		 struct ct_classification *out);
 

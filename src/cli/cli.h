@@ -8,6 +8,10 @@
 #include <jansson.h>
 #include "chiptoll/service.h"
 
+/* JSON on stdout: compact, in the service's field order, and reals with
+ * 15 significant digits so 66.9 prints as 66.9. */
+#define CT_CLI_JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
 struct cli {
 	const char *db;
 	const char *actor;
@@ -56,7 +60,8 @@ json_t *ct_cli_read_serials(const char *path, char *err, size_t errlen);
 /* Depth of a JSON value (an object or array counts one level). */
 int ct_cli_json_depth(const json_t *v);
 
-/* Fills err for a bad input found by the CLI itself (exit 2). */
+/* Fills err for a bad input found by the CLI itself: CT_ENOTFOUND (exit
+ * 3) when the last file operation found no such file, else CT_EINVAL. */
 enum ct_rc ct_err_set_cli(struct ct_err *err, const char *message);
 
 #endif

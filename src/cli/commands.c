@@ -1,6 +1,7 @@
 /* Every chiptoll command: its flags, its usage line and the service call
  * it makes. Flags map one-to-one onto request fields, the same names the
  * HTTP API takes. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -378,9 +379,10 @@ static int cmd_ship(struct cli *cli, const struct command *cmd, int argc, char *
 		char msg[512] = "";
 		json_t *serials = ct_cli_read_serials(json_string_value(path), msg, sizeof msg);
 		if (!serials) {
+			int missing = errno == ENOENT;
 			fprintf(stderr, "chiptoll ship: --serials: %s\n", msg);
 			json_decref(req);
-			return 2;
+			return missing ? 3 : 2;
 		}
 		json_object_set_new(req, "serials", serials);
 	}

@@ -2,6 +2,7 @@
  * one transaction (and so one fsync), each line accepted or rejected on
  * its own. A malformed line is reported and the rest go on. Memory stays
  * bounded by the group size, whatever the file size. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,30 @@ static int flush_group(struct import *im, struct ct_err *err)
 	return 0;
 }
 
+static int by_line(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "line"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "line"));
+	return (x > y) - (x < y);
+}
+
+/* Malformed lines are reported as they are read, bad fields when their
+ * group is booked: put the report back in line order. */
+static void sort_errors(json_t *errors)
+{
+	size_t n = json_array_size(errors);
+	json_t **items = malloc((n ? n : 1) * sizeof *items);
+	if (!items)
+		return;
+	for (size_t i = 0; i < n; i++)
+		items[i] = json_incref(json_array_get(errors, i));
+	qsort(items, n, sizeof *items, by_line);
+	json_array_clear(errors);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(errors, items[i]);
+	free(items);
+}
+
 static void show_progress(const struct import *im)
 {
 	if (!im->progress || im->size <= 0)
@@ -81,8 +106,10 @@ int ct_cli_import_shipments(struct cli *cli, const struct command *cmd, int argc
 	struct ct_err err = {0};
 	if (!f) {
 		char msg[512];
-		snprintf(msg, sizeof msg, "cannot open %s", pos[0]);
-		return ct_cli_finish(cli, ct_err_set_cli(&err, msg), NULL, &err);
+		bool missing = errno == ENOENT;
+		snprintf(msg, sizeof msg, "cannot open %s: %s", pos[0], strerror(errno));
+		enum ct_rc rc = ct_err_set_cli(&err, msg);
+		return ct_cli_finish(cli, missing ? CT_ENOTFOUND : rc, NULL, &err);
 	}
 	struct import im = {.cli = cli, .rejected = json_object(), .errors = json_array(),
 			    .progress = isatty(2)};
@@ -136,6 +163,7 @@ int ct_cli_import_shipments(struct cli *cli, const struct command *cmd, int argc
 	free(line);
 	if (f != stdin)
 		fclose(f);
+	sort_errors(im.errors);
 	json_t *out = json_pack("{s:I, s:O, s:O}", "accepted", (json_int_t)im.accepted, "rejected",
 				im.rejected, "errors", im.errors);
 	json_object_set_new(out, "lines", json_integer(im.total));

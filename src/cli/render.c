@@ -198,7 +198,7 @@ void ct_cli_render_report(json_t *report, const char *format, FILE *to)
 {
 	json_t *cols = json_object_get(report, "columns"), *rows = json_object_get(report, "rows");
 	if (strcmp(format, "json") == 0) {
-		json_dumpf(report, to, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_dumpf(report, to, CT_CLI_JSON_FLAGS);
 		fputc('\n', to);
 		return;
 	}
@@ -213,10 +213,11 @@ void ct_cli_render_report(json_t *report, const char *format, FILE *to)
 		fputc('\n', to);
 		json_array_foreach(rows, i, row) {
 			for (j = 0; j < ncol; j++) {
-				char *s = scalar_text(json_array_get(row, j));
+				json_t *cell = json_array_get(row, j);
+				char *s = json_is_null(cell) ? strdup("") : scalar_text(cell);
 				if (j)
 					fputc(',', to);
-				csv_cell(s, to);
+				csv_cell(s ? s : "", to);
 				free(s);
 			}
 			fputc('\n', to);

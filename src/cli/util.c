@@ -76,14 +76,14 @@ int ct_cli_finish(struct cli *cli, enum ct_rc rc, json_t *out, const struct ct_e
 {
 	if (rc == CT_OK) {
 		if (cli->json) {
-			json_dumpf(out, stdout, JSON_INDENT(0) | JSON_COMPACT | JSON_PRESERVE_ORDER);
+			json_dumpf(out, stdout, CT_CLI_JSON_FLAGS);
 			fputc('\n', stdout);
 		} else {
 			ct_cli_render(out, stdout);
 		}
 	} else if (rc == CT_REJECTED) {
 		if (cli->json && out) {
-			json_dumpf(out, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			json_dumpf(out, stdout, CT_CLI_JSON_FLAGS);
 			fputc('\n', stdout);
 		} else if (out) {
 			ct_cli_render(out, stdout);
@@ -98,7 +98,7 @@ int ct_cli_finish(struct cli *cli, enum ct_rc rc, json_t *out, const struct ct_e
 			json_t *e = json_pack("{s:s, s:s}", "error", err->message, "code", code);
 			if (err->field[0])
 				json_object_set_new(e, "field", json_string(err->field));
-			json_dumpf(e, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			json_dumpf(e, stdout, CT_CLI_JSON_FLAGS);
 			fputc('\n', stdout);
 			json_decref(e);
 		}
@@ -123,6 +123,7 @@ char *ct_cli_read_file(const char *path, size_t max, size_t *len, char *err, siz
 		n += got;
 		if (n > max) {
 			snprintf(err, errlen, "%s is larger than %zu bytes", path, max);
+			errno = EFBIG;
 			free(buf);
 			buf = NULL;
 			break;
@@ -214,8 +215,9 @@ int ct_cli_json_depth(const json_t *v)
 
 enum ct_rc ct_err_set_cli(struct ct_err *err, const char *message)
 {
+	bool missing = errno == ENOENT;
 	err->reason = CT_REASON_NONE;
 	err->field[0] = '\0';
 	snprintf(err->message, sizeof err->message, "%s", message);
-	return CT_EINVAL;
+	return missing ? CT_ENOTFOUND : CT_EINVAL;
 }

@@ -82,6 +82,7 @@ void ct_classify(const struct ct_product *p, const struct ct_eccn_thresholds *t,
 		 struct ct_classification *out)
 {
 	double tpp = 0;
+	bool any = false;
 	enum ct_precision from = CT_FP64;
 
 	for (int i = 0; i < CT_PREC_COUNT; i++) {
@@ -91,14 +92,23 @@ void ct_classify(const struct ct_product *p, const struct ct_eccn_thresholds *t,
 		if (isnan(r))
 			continue;
 		v = r * precisions[i].bits;
+		any = true;
 		/* Strictly greater: on a tie the earlier precision stays. */
 		if (v > tpp) {
 			tpp = v;
 			from = (enum ct_precision)i;
 		}
 	}
-	out->tpp = tpp;
 	out->tpp_from = from;
+	if (!any) {
+		/* No compute figure at all: TPP is unknown, not zero, and no
+		 * class or ceiling can be judged until the vendor supplies one. */
+		out->tpp = NAN;
+		out->pd = NAN;
+		out->eccn = CT_ECCN_UNDETERMINED;
+		return;
+	}
+	out->tpp = tpp;
 	out->pd = (!isnan(p->die_mm2) && p->die_mm2 > 0) ? tpp / p->die_mm2 : NAN;
 	out->eccn = classify(tpp, out->pd, p->datacenter, t);
 }

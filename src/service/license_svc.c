@@ -68,9 +68,14 @@ enum ct_rc ct_svc_license_apply(struct ct_ctx *c, json_t *req, json_t **out, str
 	    (rc = ct_product_load(c, l.product, vendor.id, &product, err)) != CT_OK)
 		return rc;
 	snprintf(l.product, sizeof l.product, "%s", product.model);
+	/* The rule looks at the ultimate parent: climb to the top of the
+	 * chain (parents are set when a party is added, so there is no
+	 * cycle; the bound is a guard). */
 	const char *parent_hq = "";
-	if (customer.parent[0]) {
-		rc = ct_store_party_get(c->store, customer.parent, &parent);
+	for (int depth = 0; depth < 32 && (depth ? parent.parent : customer.parent)[0]; depth++) {
+		char next[CT_ID_MAX];
+		snprintf(next, sizeof next, "%s", depth ? parent.parent : customer.parent);
+		rc = ct_store_party_get(c->store, next, &parent);
 		if (rc != CT_OK)
 			return ct_err_store(c, err, rc);
 		parent_hq = parent.hq_country;

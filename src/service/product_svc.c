@@ -4,6 +4,12 @@
 #include "chiptoll/catalog.h"
 #include "svc_internal.h"
 
+/* A figure or null when unknown (NAN). */
+static json_t *opt_real(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
 /* The classification object shared by show and classify. */
 static json_t *classification_json(struct ct_ctx *c, const struct ct_product *p, ct_date on)
 {
@@ -38,10 +44,10 @@ static json_t *classification_json(struct ct_ctx *c, const struct ct_product *p,
 		json_array_append_new(programs, json_pack("{s:s, s:b, s:o, s:o}", "id", prog->id,
 			"eligible", json_array_size(reasons) == 0, "reasons", reasons, "notes", notes));
 	}
-	json_t *o = json_pack("{s:f, s:s, s:s, s:o}", "tpp", cls.tpp, "tpp_from",
-			      ct_precision_name(cls.tpp_from), "eccn", ct_eccn_name(cls.eccn),
-			      "programs", programs);
-	json_object_set_new(o, "pd", isnan(cls.pd) ? json_null() : json_real(cls.pd));
+	json_t *o = json_pack("{s:o, s:o, s:s, s:o}", "tpp", opt_real(cls.tpp), "tpp_from",
+			      isnan(cls.tpp) ? json_null() : json_string(ct_precision_name(cls.tpp_from)),
+			      "eccn", ct_eccn_name(cls.eccn), "programs", programs);
+	json_object_set_new(o, "pd", opt_real(cls.pd));
 	json_object_set_new(o, "date", ct_json_date(on));
 	json_object_set_new(o, "figures", json_string("dense"));
 	return o;
@@ -53,7 +59,7 @@ static enum ct_rc list_one(const struct ct_product *p, void *arg)
 	struct ct_classification cls;
 	const struct ct_ctx *c = ((void **)arg)[1];
 	ct_classify(p, &c->policy->eccn, &cls);
-	json_object_set_new(o, "tpp", json_real(cls.tpp));
+	json_object_set_new(o, "tpp", opt_real(cls.tpp));
 	json_object_set_new(o, "eccn", json_string(ct_eccn_name(cls.eccn)));
 	json_array_append_new(((void **)arg)[0], o);
 	return CT_OK;
@@ -210,9 +216,11 @@ static void sparse_warnings(const struct ct_product *p, json_t *warnings)
 	}
 }
 
-static json_t *ratio(double a, double b)
+static void add_metric(json_t *rows, const char *metric, double a, double b)
 {
-	return (isnan(a) || isnan(b) || b == 0) ? json_null() : json_real(a / b);
+	json_t *ratio = (isnan(a) || isnan(b) || b == 0) ? json_null() : json_real(a / b);
+	json_array_append_new(rows, json_pack("{s:s, s:o, s:o, s:o}", "metric", metric, "a",
+					      opt_real(a), "b", opt_real(b), "ratio", ratio));
 }
 
 enum ct_rc ct_svc_product_compare(struct ct_ctx *c, const char *a, const char *b, json_t **out,
@@ -228,20 +236,10 @@ enum ct_rc ct_svc_product_compare(struct ct_ctx *c, const char *a, const char *b
 	ct_classify(&pb, &c->policy->eccn, &cb);
 	json_t *rows = json_array();
 	for (int i = 0; i < CT_PREC_COUNT; i++)
-		json_array_append_new(rows, json_pack("{s:s, s:o, s:o, s:o}", "metric",
-			ct_precision_name(i), "a", isnan(pa.rate[i]) ? json_null() : json_real(pa.rate[i]),
-			"b", isnan(pb.rate[i]) ? json_null() : json_real(pb.rate[i]), "ratio",
-			ratio(pa.rate[i], pb.rate[i])));
-	json_array_append_new(rows, json_pack("{s:s, s:f, s:f, s:o}", "metric", "tpp", "a", ca.tpp,
-					      "b", cb.tpp, "ratio", ratio(ca.tpp, cb.tpp)));
-	json_array_append_new(rows, json_pack("{s:s, s:o, s:o, s:o}", "metric", "bw_gbs", "a",
-		isnan(pa.bw_gbs) ? json_null() : json_real(pa.bw_gbs), "b",
-		isnan(pb.bw_gbs) ? json_null() : json_real(pb.bw_gbs), "ratio",
-		ratio(pa.bw_gbs, pb.bw_gbs)));
-	json_array_append_new(rows, json_pack("{s:s, s:o, s:o, s:o}", "metric", "mem_gb", "a",
-		isnan(pa.mem_gb) ? json_null() : json_real(pa.mem_gb), "b",
-		isnan(pb.mem_gb) ? json_null() : json_real(pb.mem_gb), "ratio",
-		ratio(pa.mem_gb, pb.mem_gb)));
+		add_metric(rows, ct_precision_name(i), pa.rate[i], pb.rate[i]);
+	add_metric(rows, "tpp", ca.tpp, cb.tpp);
+	add_metric(rows, "bw_gbs", pa.bw_gbs, pb.bw_gbs);
+	add_metric(rows, "mem_gb", pa.mem_gb, pb.mem_gb);
 	json_t *warnings = json_array();
 	sparse_warnings(&pa, warnings);
 	sparse_warnings(&pb, warnings);

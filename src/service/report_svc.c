@@ -95,8 +95,8 @@ static enum ct_rc report_caps(struct ct_ctx *c, json_t **out, struct ct_err *err
 
 static enum ct_rc license_row(const struct ct_license_row *l, void *arg)
 {
-	add_row(arg, json_pack("[I, s, s, s, s, s, I, I, I, s]", (json_int_t)l->id, l->vendor,
-			       l->customer, l->product, l->program[0] ? l->program : "-",
+	add_row(arg, json_pack("[I, s, s, s, o, s, I, I, I, s]", (json_int_t)l->id, l->vendor,
+			       l->customer, l->product, ct_json_opt_str(l->program),
 			       ct_license_status_name(l->status), (json_int_t)l->units_requested,
 			       (json_int_t)l->units_approved, (json_int_t)l->units_shipped,
 			       l->reasons));

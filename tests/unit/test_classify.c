@@ -165,9 +165,10 @@ Test(classify, no_rates)
 	ct_product_init(&p);
 	p.die_mm2 = 800;
 	ct_classify(&p, &T, &c);
-	cr_assert_eq(c.tpp, 0.0);
-	cr_assert_eq(c.pd, 0.0);
-	cr_assert_eq(c.eccn, CT_ECCN_NONE);
+	/* unknown compute is not zero compute */
+	cr_assert(isnan(c.tpp));
+	cr_assert(isnan(c.pd));
+	cr_assert_eq(c.eccn, CT_ECCN_UNDETERMINED);
 }
 
 Test(classify, tie_keeps_earlier_precision)
