@@ -34,6 +34,54 @@ static int run_request(struct cli *cli, const struct command *cmd, int argc, cha
 	return ct_cli_finish(cli, rc, out, &err);
 }
 
+/* Parses the command line and opens the database: 0, or the exit code
+ * to stop with. On 0, *req holds the flags (caller frees). */
+static int begin(struct cli *cli, const struct command *cmd, int argc, char **argv,
+		 const char **pos, json_t **req)
+{
+	*req = ct_cli_parse(cmd, argc, argv, pos);
+	if (!*req)
+		return 2;
+	int code = ct_cli_open(cli);
+	if (code) {
+		json_decref(*req);
+		*req = NULL;
+	}
+	return code;
+}
+
+typedef enum ct_rc (*none_fn)(struct ct_ctx *, json_t **, struct ct_err *);
+typedef enum ct_rc (*name_fn)(struct ct_ctx *, const char *, json_t **, struct ct_err *);
+typedef enum ct_rc (*id_fn)(struct ct_ctx *, int64_t, json_t **, struct ct_err *);
+
+/* A command with no input beyond the database. */
+static int run_none(struct cli *cli, const struct command *cmd, int argc, char **argv,
+		    none_fn fn)
+{
+	const char *pos[1];
+	json_t *req, *out = NULL;
+	struct ct_err err = {0};
+	int code = begin(cli, cmd, argc, argv, pos, &req);
+	if (code)
+		return code;
+	json_decref(req);
+	return ct_cli_finish(cli, fn(&cli->ctx, &out, &err), out, &err);
+}
+
+/* A command whose one positional argument is a name (MODEL, party ID). */
+static int run_name(struct cli *cli, const struct command *cmd, int argc, char **argv,
+		    name_fn fn)
+{
+	const char *pos[1];
+	json_t *req, *out = NULL;
+	struct ct_err err = {0};
+	int code = begin(cli, cmd, argc, argv, pos, &req);
+	if (code)
+		return code;
+	json_decref(req);
+	return ct_cli_finish(cli, fn(&cli->ctx, pos[0], &out, &err), out, &err);
+}
+
 static bool parse_id(const char *s, int64_t *id)
 {
 	char *end = NULL;
@@ -47,6 +95,25 @@ static int bad_id(const struct command *cmd, const char *s)
 {
 	fprintf(stderr, "chiptoll %s: '%s' is not an id (a positive whole number)\n", cmd->name, s);
 	return 2;
+}
+
+/* A command whose one positional argument is a numeric id. */
+static int run_id(struct cli *cli, const struct command *cmd, int argc, char **argv, id_fn fn)
+{
+	const char *pos[1];
+	int64_t id;
+	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
+	if (!req)
+		return 2;
+	json_decref(req);
+	if (!parse_id(pos[0], &id))
+		return bad_id(cmd, pos[0]);
+	int code = ct_cli_open(cli);
+	if (code)
+		return code;
+	json_t *out = NULL;
+	struct ct_err err = {0};
+	return ct_cli_finish(cli, fn(&cli->ctx, id, &out, &err), out, &err);
 }
 
 /* ---- init and policy ---- */
@@ -148,15 +215,12 @@ static int cmd_policy_load(struct cli *cli, const struct command *cmd, int argc,
 static int cmd_product_list(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	const char *pos[1];
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	json_decref(req);
-	int code = ct_cli_open(cli);
+	json_t *req, *out = NULL;
+	struct ct_err err = {0};
+	int code = begin(cli, cmd, argc, argv, pos, &req);
 	if (code)
 		return code;
-	json_t *out = NULL;
-	struct ct_err err = {0};
+	json_decref(req);
 	enum ct_rc rc = ct_svc_product_list(&cli->ctx, &out, &err);
 	if (rc == CT_OK && !cli->json) {
 		/* The full rows are wide; a list shows what tells products apart. */
@@ -176,18 +240,7 @@ static int cmd_product_list(struct cli *cli, const struct command *cmd, int argc
 
 static int cmd_product_show(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
-	const char *pos[1];
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	json_decref(req);
-	int code = ct_cli_open(cli);
-	if (code)
-		return code;
-	json_t *out = NULL;
-	struct ct_err err = {0};
-	enum ct_rc rc = ct_svc_product_show(&cli->ctx, pos[0], &out, &err);
-	return ct_cli_finish(cli, rc, out, &err);
+	return run_name(cli, cmd, argc, argv, ct_svc_product_show);
 }
 
 static int cmd_product_add(struct cli *cli, const struct command *cmd, int argc, char **argv)
@@ -228,17 +281,14 @@ static int cmd_product_classify(struct cli *cli, const struct command *cmd, int 
 static int cmd_product_compare(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	const char *pos[2];
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	json_decref(req);
-	int code = ct_cli_open(cli);
+	json_t *req, *out = NULL;
+	struct ct_err err = {0};
+	int code = begin(cli, cmd, argc, argv, pos, &req);
 	if (code)
 		return code;
-	json_t *out = NULL;
-	struct ct_err err = {0};
-	enum ct_rc rc = ct_svc_product_compare(&cli->ctx, pos[0], pos[1], &out, &err);
-	return ct_cli_finish(cli, rc, out, &err);
+	json_decref(req);
+	return ct_cli_finish(cli, ct_svc_product_compare(&cli->ctx, pos[0], pos[1], &out, &err),
+			     out, &err);
 }
 
 /* ---- parties ---- */
@@ -271,35 +321,21 @@ static int cmd_party_act(struct cli *cli, const struct command *cmd, int argc, c
 
 static int cmd_party_show(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
-	const char *pos[1];
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	json_decref(req);
-	int code = ct_cli_open(cli);
-	if (code)
-		return code;
-	json_t *out = NULL;
-	struct ct_err err = {0};
-	enum ct_rc rc = ct_svc_party_show(&cli->ctx, pos[0], &out, &err);
-	return ct_cli_finish(cli, rc, out, &err);
+	return run_name(cli, cmd, argc, argv, ct_svc_party_show);
 }
 
 static int cmd_party_list(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	const char *pos[1];
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	int code = ct_cli_open(cli);
-	json_t *out = NULL;
+	json_t *req, *out = NULL;
 	struct ct_err err = {0};
-	enum ct_rc rc = CT_OK;
-	if (!code)
-		rc = ct_svc_party_list(&cli->ctx, json_string_value(json_object_get(req, "role")),
-				       &out, &err);
+	int code = begin(cli, cmd, argc, argv, pos, &req);
+	if (code)
+		return code;
+	enum ct_rc rc = ct_svc_party_list(&cli->ctx, json_string_value(json_object_get(req, "role")),
+					  &out, &err);
 	json_decref(req);
-	return code ? code : ct_cli_finish(cli, rc, out, &err);
+	return ct_cli_finish(cli, rc, out, &err);
 }
 
 /* ---- licenses ---- */
@@ -332,21 +368,7 @@ static int cmd_license_act(struct cli *cli, const struct command *cmd, int argc,
 
 static int cmd_license_show(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
-	const char *pos[1];
-	int64_t id;
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	json_decref(req);
-	if (!parse_id(pos[0], &id))
-		return bad_id(cmd, pos[0]);
-	int code = ct_cli_open(cli);
-	if (code)
-		return code;
-	json_t *out = NULL;
-	struct ct_err err = {0};
-	enum ct_rc rc = ct_svc_license_show(&cli->ctx, id, &out, &err);
-	return ct_cli_finish(cli, rc, out, &err);
+	return run_id(cli, cmd, argc, argv, ct_svc_license_show);
 }
 
 static int cmd_license_list(struct cli *cli, const struct command *cmd, int argc, char **argv)
@@ -398,21 +420,7 @@ static int cmd_ship(struct cli *cli, const struct command *cmd, int argc, char *
 
 static int cmd_shipment_show(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
-	const char *pos[1];
-	int64_t id;
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	json_decref(req);
-	if (!parse_id(pos[0], &id))
-		return bad_id(cmd, pos[0]);
-	int code = ct_cli_open(cli);
-	if (code)
-		return code;
-	json_t *out = NULL;
-	struct ct_err err = {0};
-	enum ct_rc rc = ct_svc_shipment_show(&cli->ctx, id, &out, &err);
-	return ct_cli_finish(cli, rc, out, &err);
+	return run_id(cli, cmd, argc, argv, ct_svc_shipment_show);
 }
 
 int ct_cli_import_shipments(struct cli *cli, const struct command *cmd, int argc, char **argv);
@@ -422,18 +430,16 @@ int ct_cli_import_shipments(struct cli *cli, const struct command *cmd, int argc
 static int cmd_ledger_balance(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	const char *pos[1];
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	int code = ct_cli_open(cli);
-	json_t *out = NULL;
+	json_t *req, *out = NULL;
 	struct ct_err err = {0};
-	enum ct_rc rc = CT_OK;
-	if (!code)
-		rc = ct_svc_ledger_balance(&cli->ctx,
-					   json_string_value(json_object_get(req, "vendor")), &out, &err);
+	int code = begin(cli, cmd, argc, argv, pos, &req);
+	if (code)
+		return code;
+	enum ct_rc rc = ct_svc_ledger_balance(&cli->ctx,
+					      json_string_value(json_object_get(req, "vendor")),
+					      &out, &err);
 	json_decref(req);
-	return code ? code : ct_cli_finish(cli, rc, out, &err);
+	return ct_cli_finish(cli, rc, out, &err);
 }
 
 static int cmd_ledger_statement(struct cli *cli, const struct command *cmd, int argc, char **argv)
@@ -451,53 +457,25 @@ static int cmd_ledger_remit(struct cli *cli, const struct command *cmd, int argc
 static int cmd_suspend(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	const char *pos[1];
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	int code = ct_cli_open(cli);
-	json_t *out = NULL;
+	json_t *req, *out = NULL;
 	struct ct_err err = {0};
-	enum ct_rc rc = CT_OK;
-	if (!code)
-		rc = ct_svc_suspend(&cli->ctx, json_string_value(json_object_get(req, "scope")),
-				    json_string_value(json_object_get(req, "reason")), &out, &err);
+	int code = begin(cli, cmd, argc, argv, pos, &req);
+	if (code)
+		return code;
+	enum ct_rc rc = ct_svc_suspend(&cli->ctx, json_string_value(json_object_get(req, "scope")),
+				       json_string_value(json_object_get(req, "reason")), &out, &err);
 	json_decref(req);
-	return code ? code : ct_cli_finish(cli, rc, out, &err);
+	return ct_cli_finish(cli, rc, out, &err);
 }
 
 static int cmd_resume(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
-	const char *pos[1];
-	int64_t id;
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	json_decref(req);
-	if (!parse_id(pos[0], &id))
-		return bad_id(cmd, pos[0]);
-	int code = ct_cli_open(cli);
-	if (code)
-		return code;
-	json_t *out = NULL;
-	struct ct_err err = {0};
-	enum ct_rc rc = ct_svc_resume(&cli->ctx, id, &out, &err);
-	return ct_cli_finish(cli, rc, out, &err);
+	return run_id(cli, cmd, argc, argv, ct_svc_resume);
 }
 
 static int cmd_suspension_list(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
-	const char *pos[1];
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	json_decref(req);
-	int code = ct_cli_open(cli);
-	if (code)
-		return code;
-	json_t *out = NULL;
-	struct ct_err err = {0};
-	enum ct_rc rc = ct_svc_suspension_list(&cli->ctx, &out, &err);
-	return ct_cli_finish(cli, rc, out, &err);
+	return run_none(cli, cmd, argc, argv, ct_svc_suspension_list);
 }
 
 /* ---- reports and audit ---- */
@@ -532,35 +510,21 @@ static int cmd_report(struct cli *cli, const struct command *cmd, int argc, char
 static int cmd_audit_verify(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	const char *pos[1];
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	int code = ct_cli_open(cli);
-	json_t *out = NULL;
+	json_t *req, *out = NULL;
 	struct ct_err err = {0};
-	enum ct_rc rc = CT_OK;
-	if (!code)
-		rc = ct_svc_audit_verify_anchor(&cli->ctx,
-						json_string_value(json_object_get(req, "anchor")),
-						&out, &err);
+	int code = begin(cli, cmd, argc, argv, pos, &req);
+	if (code)
+		return code;
+	enum ct_rc rc = ct_svc_audit_verify_anchor(&cli->ctx,
+						   json_string_value(json_object_get(req, "anchor")),
+						   &out, &err);
 	json_decref(req);
-	return code ? code : ct_cli_finish(cli, rc, out, &err);
+	return ct_cli_finish(cli, rc, out, &err);
 }
 
 static int cmd_audit_head(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
-	const char *pos[1];
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	json_decref(req);
-	int code = ct_cli_open(cli);
-	if (code)
-		return code;
-	json_t *out = NULL;
-	struct ct_err err = {0};
-	enum ct_rc rc = ct_svc_audit_head(&cli->ctx, &out, &err);
-	return ct_cli_finish(cli, rc, out, &err);
+	return run_none(cli, cmd, argc, argv, ct_svc_audit_head);
 }
 
 static int cmd_audit_log(struct cli *cli, const struct command *cmd, int argc, char **argv)
