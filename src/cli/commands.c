@@ -65,7 +65,8 @@ static int run_none(struct cli *cli, const struct command *cmd, int argc, char *
 	if (code)
 		return code;
 	json_decref(req);
-	return ct_cli_finish(cli, fn(&cli->ctx, &out, &err), out, &err);
+	enum ct_rc rc = fn(&cli->ctx, &out, &err);
+	return ct_cli_finish(cli, rc, out, &err);
 }
 
 /* A command whose one positional argument is a name (MODEL, party ID). */
@@ -79,7 +80,8 @@ static int run_name(struct cli *cli, const struct command *cmd, int argc, char *
 	if (code)
 		return code;
 	json_decref(req);
-	return ct_cli_finish(cli, fn(&cli->ctx, pos[0], &out, &err), out, &err);
+	enum ct_rc rc = fn(&cli->ctx, pos[0], &out, &err);
+	return ct_cli_finish(cli, rc, out, &err);
 }
 
 static bool parse_id(const char *s, int64_t *id)
@@ -113,7 +115,8 @@ static int run_id(struct cli *cli, const struct command *cmd, int argc, char **a
 		return code;
 	json_t *out = NULL;
 	struct ct_err err = {0};
-	return ct_cli_finish(cli, fn(&cli->ctx, id, &out, &err), out, &err);
+	enum ct_rc rc = fn(&cli->ctx, id, &out, &err);
+	return ct_cli_finish(cli, rc, out, &err);
 }
 
 /* ---- init and policy ---- */
@@ -287,8 +290,8 @@ static int cmd_product_compare(struct cli *cli, const struct command *cmd, int a
 	if (code)
 		return code;
 	json_decref(req);
-	return ct_cli_finish(cli, ct_svc_product_compare(&cli->ctx, pos[0], pos[1], &out, &err),
-			     out, &err);
+	enum ct_rc rc = ct_svc_product_compare(&cli->ctx, pos[0], pos[1], &out, &err);
+	return ct_cli_finish(cli, rc, out, &err);
 }
 
 /* ---- parties ---- */
