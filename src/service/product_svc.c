@@ -53,23 +53,28 @@ static json_t *classification_json(struct ct_ctx *c, const struct ct_product *p,
 	return o;
 }
 
+struct product_walk {
+	const struct ct_ctx *c;
+	json_t *items;
+};
+
 static enum ct_rc list_one(const struct ct_product *p, void *arg)
 {
+	struct product_walk *w = arg;
 	json_t *o = ct_snap_product(p);
 	struct ct_classification cls;
-	const struct ct_ctx *c = ((void **)arg)[1];
-	ct_classify(p, &c->policy->eccn, &cls);
+	ct_classify(p, &w->c->policy->eccn, &cls);
 	json_object_set_new(o, "tpp", opt_real(cls.tpp));
 	json_object_set_new(o, "eccn", json_string(ct_eccn_name(cls.eccn)));
-	json_array_append_new(((void **)arg)[0], o);
+	json_array_append_new(w->items, o);
 	return CT_OK;
 }
 
 enum ct_rc ct_svc_product_list(struct ct_ctx *c, json_t **out, struct ct_err *err)
 {
 	json_t *items = json_array();
-	void *arg[2] = {items, c};
-	enum ct_rc rc = ct_store_product_each(c->store, list_one, arg);
+	struct product_walk w = {c, items};
+	enum ct_rc rc = ct_store_product_each(c->store, list_one, &w);
 	if (rc != CT_OK) {
 		json_decref(items);
 		*out = NULL;

@@ -177,15 +177,10 @@ enum ct_rc ct_req_usd(json_t *req, const char *field, bool required, int64_t *ce
 enum ct_rc ct_req_country(json_t *req, const char *field, bool required, const char *dflt,
 			  char out[static 3], struct ct_err *err)
 {
-	char buf[8];
+	char buf[CT_ID_MAX];
 	enum ct_rc rc = ct_req_str(req, field, required, buf, sizeof buf, err);
-	if (rc != CT_OK) {
-		if (err->message[0] && strstr(err->message, "longer"))
-			return ct_err_set(err, CT_EINVAL, field,
-					  "%s: must be a two-letter ISO country code such as CN",
-					  field);
+	if (rc != CT_OK)
 		return rc;
-	}
 	if (!buf[0]) {
 		snprintf(out, 3, "%s", dflt ? dflt : "");
 		return CT_OK;
