@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include "chiptoll/access.h"
 #include "chiptoll/policy.h"
 #include "chiptoll/rc.h"
 #include "chiptoll/store.h"
@@ -27,6 +28,8 @@ struct ct_ctx {
 	char policy_version[CT_ID_MAX];
 	char actor[CT_NAME_MAX];
 	int64_t (*clock)(void);               /* Unix seconds; tests replace it */
+	int tx_depth;                         /* >0: inside a transaction; nested
+						 ones are savepoints (group commit) */
 };
 
 struct ct_err {
@@ -118,6 +121,15 @@ enum ct_rc ct_svc_suspension_list(struct ct_ctx *c, json_t **out, struct ct_err 
 /* reports: "fees" | "caps" | "licenses"; *out is {"columns": [...], "rows": [[...]]}
  * plus report-specific totals. */
 enum ct_rc ct_svc_report(struct ct_ctx *c, const char *which, json_t **out, struct ct_err *err);
+
+/* API tokens: req {role, party, name}. The response carries the token
+ * itself, which is stored nowhere: only its hash is kept. */
+enum ct_rc ct_svc_token_create(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
+enum ct_rc ct_svc_token_list(struct ct_ctx *c, json_t **out, struct ct_err *err);
+enum ct_rc ct_svc_token_revoke(struct ct_ctx *c, int64_t id, json_t **out, struct ct_err *err);
+/* Who holds this token: CT_OK and *p, or CT_ENOTFOUND when it is unknown
+ * or revoked. Compares hashes only. */
+enum ct_rc ct_svc_authenticate(struct ct_ctx *c, const char *token, struct ct_principal *p);
 
 /* audit: verify returns CT_OK with {"ok": true, "events": n}, or
  * CT_REJECTED with {"ok": false, "first_bad_seq": n, "problem": text}. */

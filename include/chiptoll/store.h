@@ -228,6 +228,23 @@ typedef enum ct_rc (*ct_suspension_fn)(const struct ct_suspension_row *r, void *
 enum ct_rc ct_store_suspension_each(struct ct_store *s, bool active_only, ct_suspension_fn fn,
 				    void *arg);
 
+/* ---- API tokens ---- */
+struct ct_token_row {
+	int64_t id;
+	char token_hash[65];            /* hex BLAKE2b-256 of the token */
+	char role[16];
+	char party[CT_ID_MAX];          /* "" none */
+	char name[CT_NAME_MAX];
+	char created_at[24], revoked_at[24]; /* revoked_at "" while valid */
+};
+enum ct_rc ct_store_token_add(struct ct_store *s, struct ct_token_row *t);
+enum ct_rc ct_store_token_get(struct ct_store *s, int64_t id, struct ct_token_row *out);
+enum ct_rc ct_store_token_find_hash(struct ct_store *s, const char *hash,
+				    struct ct_token_row *out);
+enum ct_rc ct_store_token_update(struct ct_store *s, const struct ct_token_row *t);
+typedef enum ct_rc (*ct_token_fn)(const struct ct_token_row *t, void *arg);
+enum ct_rc ct_store_token_each(struct ct_store *s, ct_token_fn fn, void *arg);
+
 /* ---- audit ---- */
 struct ct_audit_row {
 	int64_t seq;

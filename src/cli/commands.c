@@ -568,6 +568,23 @@ static int cmd_audit_log(struct cli *cli, const struct command *cmd, int argc, c
 	return ct_cli_finish(cli, rc, out, &err);
 }
 
+/* ---- API tokens ---- */
+
+static int cmd_token_create(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	return run_request(cli, cmd, argc, argv, ct_svc_token_create);
+}
+
+static int cmd_token_list(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	return run_none(cli, cmd, argc, argv, ct_svc_token_list);
+}
+
+static int cmd_token_revoke(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	return run_id(cli, cmd, argc, argv, ct_svc_token_revoke);
+}
+
 /* ---- the table ---- */
 
 static const struct flag no_flags[] = {{NULL, NULL}};
@@ -612,6 +629,8 @@ static const struct flag suspend_flags[] = {{"--scope", "scope"}, {"--reason", "
 	{NULL, NULL}};
 static const struct flag report_flags[] = {{"--format", "format"}, {NULL, NULL}};
 static const struct flag anchor_flags[] = {{"--anchor", "anchor"}, {NULL, NULL}};
+static const struct flag token_flags[] = {{"--role", "role"}, {"--party", "party"},
+	{"--name", "name"}, {NULL, NULL}};
 static const struct flag limit_flags[] = {{"--limit", "limit"}, {NULL, NULL}};
 
 const struct command ct_cli_commands[] = {
@@ -698,5 +717,11 @@ const struct command ct_cli_commands[] = {
 	{"audit head", "", "the last event's sequence number and hash: an anchor to keep outside "
 	 "the database", cmd_audit_head, no_flags, 0},
 	{"audit log", "[--limit N]", "the latest audit events", cmd_audit_log, limit_flags, 0},
+	{"token create", "--role regulator|auditor|vendor|customer|lab [--party ID] [--name TEXT]",
+	 "create an API token; it is printed once, only its hash is kept", cmd_token_create,
+	 token_flags, 0},
+	{"token list", "", "list API tokens (never the tokens themselves)", cmd_token_list,
+	 no_flags, 0},
+	{"token revoke", "ID", "revoke an API token for good", cmd_token_revoke, no_flags, 1},
 	{NULL, NULL, NULL, NULL, NULL, 0},
 };

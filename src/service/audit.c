@@ -270,6 +270,17 @@ static enum ct_rc row_domestic(const struct ct_domestic_row *r, void *arg)
 	return check_row(arg, key, ct_snap_domestic(r));
 }
 
+static enum ct_rc row_token(const struct ct_token_row *t, void *arg)
+{
+	char key[48];
+	json_t *state = NULL;
+	enum ct_rc rc = ct_svc_token_state(t, &state);
+	if (rc != CT_OK)
+		return rc;
+	snprintf(key, sizeof key, "token/%lld", (long long)t->id);
+	return check_row(arg, key, state);
+}
+
 static enum ct_rc row_suspension(const struct ct_suspension_row *r, void *arg)
 {
 	char key[48];
@@ -352,6 +363,7 @@ static enum ct_rc verify_rows(struct verify *v)
 	    (rc = ct_store_certificate_each(s, row_certificate, v)) != CT_OK ||
 	    (rc = ct_store_domestic_each(s, row_domestic, v)) != CT_OK ||
 	    (rc = ct_store_suspension_each(s, false, row_suspension, v)) != CT_OK ||
+	    (rc = ct_store_token_each(s, row_token, v)) != CT_OK ||
 	    (rc = ct_store_shipment_each(s, row_shipment, v)) != CT_OK ||
 	    (rc = ct_store_remittance_each(s, row_remittance, v)) != CT_OK)
 		return rc;

@@ -130,25 +130,39 @@ void ct_ctx_timestamp(const struct ct_ctx *c, char buf[static 24])
 	strftime(buf, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* A service opens a transaction; inside another (the API's writer groups
+ * many requests into one commit) it opens a savepoint instead, so each
+ * request still succeeds or fails whole while they share one fsync. */
 enum ct_rc ct_tx_begin(struct ct_ctx *c, struct ct_err *err)
 {
-	enum ct_rc rc = ct_store_begin(c->store);
-	return rc == CT_OK ? CT_OK : ct_err_store(c, err, rc);
+	enum ct_rc rc = c->tx_depth ? ct_store_savepoint(c->store) : ct_store_begin(c->store);
+	if (rc != CT_OK)
+		return ct_err_store(c, err, rc);
+	c->tx_depth++;
+	return CT_OK;
 }
 
 enum ct_rc ct_tx_commit(struct ct_ctx *c, struct ct_err *err)
 {
-	enum ct_rc rc = ct_store_commit(c->store);
+	c->tx_depth--;
+	enum ct_rc rc = c->tx_depth ? ct_store_release(c->store) : ct_store_commit(c->store);
 	if (rc == CT_OK)
 		return CT_OK;
 	ct_err_store(c, err, rc);
-	ct_store_rollback(c->store);
+	if (c->tx_depth)
+		ct_store_rollback_savepoint(c->store);
+	else
+		ct_store_rollback(c->store);
 	return rc;
 }
 
 void ct_tx_rollback(struct ct_ctx *c)
 {
-	ct_store_rollback(c->store);
+	c->tx_depth--;
+	if (c->tx_depth)
+		ct_store_rollback_savepoint(c->store);
+	else
+		ct_store_rollback(c->store);
 }
 
 enum ct_rc ct_party_load(struct ct_ctx *c, const char *id, enum ct_role role, const char *field,

@@ -82,6 +82,8 @@ void ct_snap_shipment_write(struct ct_canon *w, const struct ct_shipment_row *sh
 			    const struct ct_posting_row *postings, size_t n_postings);
 enum ct_rc ct_snap_remittance(struct ct_ctx *c, const struct ct_remittance_row *r, json_t **out);
 json_t *ct_snap_policy(const char *version, const char *document);
+/* A token's audited state (never the token itself). */
+enum ct_rc ct_svc_token_state(const struct ct_token_row *t, json_t **out);
 json_t *ct_json_date(ct_date d);        /* "YYYY-MM-DD" or null */
 json_t *ct_json_opt_str(const char *s); /* null for "" */
 json_t *ct_json_money(int64_t cents);   /* "2025000.00" */

@@ -72,6 +72,10 @@ static const char *const migrations[] = {
 	" seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, actor TEXT NOT NULL,"
 	" action TEXT NOT NULL, payload TEXT NOT NULL,"
 	" prev_hash TEXT NOT NULL, hash TEXT NOT NULL);",
+	/* 2: API tokens. Only a hash of each token is kept. */
+	"CREATE TABLE tokens ("
+	" id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL,"
+	" party TEXT, name TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
