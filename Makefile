@@ -23,8 +23,10 @@ build: deps $(BUILD)/build.ninja
 asan: deps $(ASAN)/build.ninja
 	ninja -C $(ASAN)
 
+# The demo, then the API on the demo database (Ctrl-C stops it).
+LISTEN ?= 127.0.0.1:8080
 run: build
-	scripts/demo.sh $(BUILD)/chiptoll
+	CHIPTOLL_SERVE=$(LISTEN) scripts/demo.sh $(BUILD)/chiptoll
 
 demo: run
 

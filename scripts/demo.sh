@@ -134,4 +134,18 @@ run 0 bis-licensing report licenses
 step "The audit trail verifies"
 run 0 auditor audit verify
 run 0 auditor audit log --limit 5
+
+step "API tokens (each printed once; only a hash is stored)"
+token() { "$bin" --actor bis-admin --json token create "$@" |
+	sed -n 's/.*"token":"\([^"]*\)".*/\1/p'; }
+regulator=$(token --role regulator --name licensing-officer)
+auditor=$(token --role auditor --name gao-auditor)
+nvidia=$(token --role vendor --party NVIDIA --name nvidia-compliance)
+printf 'regulator  %s\nauditor    %s\nvendor     %s (NVIDIA)\n' "$regulator" "$auditor" "$nvidia"
 printf '\nDemo database: %s (try: %s --db %s report fees)\n' "$db" "$bin" "$db"
+
+if [ -n "${CHIPTOLL_SERVE:-}" ]; then
+	step "Serving the API on http://$CHIPTOLL_SERVE (Ctrl-C stops it)"
+	echo "try: curl -H 'Authorization: Bearer $regulator' http://$CHIPTOLL_SERVE/v1/reports/fees"
+	exec "$bin" serve --listen "$CHIPTOLL_SERVE"
+fi

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(build-essential meson ninja-build pkg-config sqlite3 libsqlite3-dev
-          libjansson-dev libsodium-dev libcriterion-dev)
+          libjansson-dev libsodium-dev libcriterion-dev libmicrohttpd-dev)
 
 missing=()
 for p in "${packages[@]}"; do

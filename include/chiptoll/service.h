@@ -46,6 +46,16 @@ enum ct_rc ct_ctx_create(struct ct_ctx *ctx, const char *path, const char *actor
 			 const char *policy_text, size_t policy_len,
 			 const char *catalog_text, size_t catalog_len, struct ct_err *err);
 void ct_ctx_close(struct ct_ctx *ctx);
+/* Reloads the policy if another connection loaded a newer version since
+ * this context read it (a long-running server calls it per request). */
+enum ct_rc ct_ctx_refresh_policy(struct ct_ctx *ctx, struct ct_err *err);
+/* Transactions. Every service opens its own; a caller that opens one
+ * around several services (the API's group commit) turns theirs into
+ * savepoints, so each still succeeds or fails whole. Each begin is
+ * matched by one commit or one rollback; a failed commit has rolled back. */
+enum ct_rc ct_tx_begin(struct ct_ctx *c, struct ct_err *err);
+enum ct_rc ct_tx_commit(struct ct_ctx *c, struct ct_err *err);
+void ct_tx_rollback(struct ct_ctx *c);
 /* Today's date by the context's clock (UTC). */
 ct_date ct_ctx_today(const struct ct_ctx *ctx);
 
@@ -89,9 +99,14 @@ enum ct_rc ct_svc_license_list(struct ct_ctx *c, json_t *req, json_t **out, stru
 
 /* lab certificates: req {lab, product, batch, units, date} */
 enum ct_rc ct_svc_lab_certify(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
+/* req {lab} optional: one lab's certificates */
+enum ct_rc ct_svc_certificate_list(struct ct_ctx *c, json_t *req, json_t **out,
+				   struct ct_err *err);
 /* US domestic volumes: req {vendor, product, units, date} */
 enum ct_rc ct_svc_domestic_record(struct ct_ctx *c, json_t *req, json_t **out,
 				  struct ct_err *err);
+/* req {vendor, product} optional filters */
+enum ct_rc ct_svc_domestic_list(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
 
 /* shipments: req {license, units, unit_value, batch, date, key, serials} */
 enum ct_rc ct_svc_ship(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
@@ -102,6 +117,9 @@ enum ct_rc ct_svc_ship(struct ct_ctx *c, json_t *req, json_t **out, struct ct_er
 enum ct_rc ct_svc_ship_batch(struct ct_ctx *c, json_t *const *reqs, size_t n, json_t **results,
 			     struct ct_err *err);
 enum ct_rc ct_svc_shipment_show(struct ct_ctx *c, int64_t id, json_t **out, struct ct_err *err);
+/* req {license, vendor, customer, limit, offset}, all optional; rows
+ * without serials and postings (see show). */
+enum ct_rc ct_svc_shipment_list(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
 
 /* ledger */
 enum ct_rc ct_svc_ledger_balance(struct ct_ctx *c, const char *vendor, json_t **out,

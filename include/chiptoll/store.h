@@ -46,6 +46,8 @@ enum ct_rc ct_store_policy_add(struct ct_store *s, const char *version, const ch
 /* The most recently loaded version. *document is malloc'ed; caller frees. */
 enum ct_rc ct_store_policy_current(struct ct_store *s, char version[static CT_ID_MAX],
 				   char **document);
+/* Only the current version's name: cheap enough to ask per request. */
+enum ct_rc ct_store_policy_version(struct ct_store *s, char version[static CT_ID_MAX]);
 /* Document of a given version (CT_ENOTFOUND). *document caller frees. */
 enum ct_rc ct_store_policy_get(struct ct_store *s, const char *version, char **document);
 
@@ -147,6 +149,13 @@ enum ct_rc ct_store_shipment_find_key(struct ct_store *s, const char *key,
 				      struct ct_shipment_row *out);
 typedef enum ct_rc (*ct_shipment_fn)(const struct ct_shipment_row *sh, void *arg);
 enum ct_rc ct_store_shipment_each(struct ct_store *s, ct_shipment_fn fn, void *arg);
+struct ct_shipment_filter {
+	int64_t license_id;              /* 0: any */
+	const char *vendor, *customer;   /* NULL: any */
+	int64_t limit, offset;           /* limit 0: no limit */
+};
+enum ct_rc ct_store_shipment_list(struct ct_store *s, const struct ct_shipment_filter *f,
+				  ct_shipment_fn fn, void *arg);
 /* Units of a product booked under a program, all time: the cap's
  * numerator (a license's destination is always one of its program's). */
 enum ct_rc ct_store_exported_units(struct ct_store *s, const char *product, const char *program,
@@ -244,6 +253,19 @@ enum ct_rc ct_store_token_find_hash(struct ct_store *s, const char *hash,
 enum ct_rc ct_store_token_update(struct ct_store *s, const struct ct_token_row *t);
 typedef enum ct_rc (*ct_token_fn)(const struct ct_token_row *t, void *arg);
 enum ct_rc ct_store_token_each(struct ct_store *s, ct_token_fn fn, void *arg);
+
+/* ---- API idempotency (creates without a key of their own) ---- */
+struct ct_idem_row {
+	char key[CT_KEY_MAX], principal[CT_NAME_MAX + CT_ID_MAX], route[CT_NAME_MAX];
+	char request_hash[65];
+	int status;
+	char *response;                 /* owned by whoever filled it */
+};
+/* *out->response is malloc'ed on CT_OK; caller frees. */
+enum ct_rc ct_store_idem_get(struct ct_store *s, const char *principal, const char *key,
+			     struct ct_idem_row *out);
+enum ct_rc ct_store_idem_add(struct ct_store *s, const struct ct_idem_row *r,
+			     const char *created_at);
 
 /* ---- audit ---- */
 struct ct_audit_row {

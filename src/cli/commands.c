@@ -427,6 +427,8 @@ static int cmd_shipment_show(struct cli *cli, const struct command *cmd, int arg
 }
 
 int ct_cli_import_shipments(struct cli *cli, const struct command *cmd, int argc, char **argv);
+int ct_cli_serve(struct cli *cli, const struct command *cmd, int argc, char **argv);
+int ct_cli_routes(struct cli *cli, const struct command *cmd, int argc, char **argv);
 
 /* ---- ledger ---- */
 
@@ -631,6 +633,10 @@ static const struct flag report_flags[] = {{"--format", "format"}, {NULL, NULL}}
 static const struct flag anchor_flags[] = {{"--anchor", "anchor"}, {NULL, NULL}};
 static const struct flag token_flags[] = {{"--role", "role"}, {"--party", "party"},
 	{"--name", "name"}, {NULL, NULL}};
+static const struct flag serve_flags[] = {{"--listen", "listen"}, {"--threads", "threads"},
+	{"--max-body", "max_body"}, {"--max-batch", "max_batch"}, {"--timeout", "timeout"},
+	{"--max-connections", "max_connections"}, {"--max-header", "max_header"},
+	{"--max-elements", "max_elements"}, {"--port-file", "port_file"}, {NULL, NULL}};
 static const struct flag limit_flags[] = {{"--limit", "limit"}, {NULL, NULL}};
 
 const struct command ct_cli_commands[] = {
@@ -717,6 +723,13 @@ const struct command ct_cli_commands[] = {
 	{"audit head", "", "the last event's sequence number and hash: an anchor to keep outside "
 	 "the database", cmd_audit_head, no_flags, 0},
 	{"audit log", "[--limit N]", "the latest audit events", cmd_audit_log, limit_flags, 0},
+	{"serve",
+	 "[--listen HOST:PORT] [--threads N] [--max-body BYTES] [--max-batch N] [--timeout S] "
+	 "[--max-connections N] [--max-header BYTES] [--max-elements N] [--port-file FILE]",
+	 "serve the HTTP JSON API (default 127.0.0.1:8080) until SIGTERM or SIGINT",
+	 ct_cli_serve, serve_flags, 0},
+	{"routes", "", "list the HTTP API's routes with the roles allowed on each", ct_cli_routes,
+	 no_flags, 0},
 	{"token create", "--role regulator|auditor|vendor|customer|lab [--party ID] [--name TEXT]",
 	 "create an API token; it is printed once, only its hash is kept", cmd_token_create,
 	 token_flags, 0},

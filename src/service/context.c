@@ -30,6 +30,15 @@ static enum ct_rc load_policy(struct ct_ctx *c, struct ct_err *err)
 	return CT_OK;
 }
 
+enum ct_rc ct_ctx_refresh_policy(struct ct_ctx *c, struct ct_err *err)
+{
+	char version[CT_ID_MAX];
+	enum ct_rc rc = ct_store_policy_version(c->store, version);
+	if (rc != CT_OK)
+		return ct_err_store(c, err, rc);
+	return strcmp(version, c->policy_version) == 0 ? CT_OK : load_policy(c, err);
+}
+
 static void ctx_reset(struct ct_ctx *c, const char *actor)
 {
 	memset(c, 0, sizeof *c);

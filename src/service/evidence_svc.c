@@ -83,3 +83,62 @@ enum ct_rc ct_svc_domestic_record(struct ct_ctx *c, json_t *req, json_t **out,
 	return record(c, "domestic.record", "domestic", &r.id, add_domestic, &r, snap_domestic, err,
 		      out);
 }
+
+struct evidence_walk {
+	const char *who, *product;
+	json_t *items;
+};
+
+static enum ct_rc list_certificate(const struct ct_certificate_row *r, void *arg)
+{
+	struct evidence_walk *w = arg;
+	if (!w->who[0] || strcmp(w->who, r->lab) == 0)
+		json_array_append_new(w->items, ct_snap_certificate(r));
+	return CT_OK;
+}
+
+enum ct_rc ct_svc_certificate_list(struct ct_ctx *c, json_t *req, json_t **out,
+				   struct ct_err *err)
+{
+	static const char *const fields[] = {"lab", NULL};
+	char lab[CT_ID_MAX];
+	*out = NULL;
+	enum ct_rc rc = ct_req_only(req, fields, err);
+	if (rc != CT_OK || (rc = ct_req_str(req, "lab", false, lab, sizeof lab, err)) != CT_OK)
+		return rc;
+	struct evidence_walk w = {lab, "", json_array()};
+	if ((rc = ct_store_certificate_each(c->store, list_certificate, &w)) != CT_OK) {
+		json_decref(w.items);
+		return ct_err_store(c, err, rc);
+	}
+	*out = json_pack("{s:o}", "certificates", w.items);
+	return CT_OK;
+}
+
+static enum ct_rc list_domestic(const struct ct_domestic_row *r, void *arg)
+{
+	struct evidence_walk *w = arg;
+	if ((!w->who[0] || strcmp(w->who, r->vendor) == 0) &&
+	    (!w->product[0] || strcmp(w->product, r->product) == 0))
+		json_array_append_new(w->items, ct_snap_domestic(r));
+	return CT_OK;
+}
+
+enum ct_rc ct_svc_domestic_list(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err)
+{
+	static const char *const fields[] = {"vendor", "product", NULL};
+	char vendor[CT_ID_MAX], product[CT_ID_MAX];
+	*out = NULL;
+	enum ct_rc rc = ct_req_only(req, fields, err);
+	if (rc != CT_OK ||
+	    (rc = ct_req_str(req, "vendor", false, vendor, sizeof vendor, err)) != CT_OK ||
+	    (rc = ct_req_str(req, "product", false, product, sizeof product, err)) != CT_OK)
+		return rc;
+	struct evidence_walk w = {vendor, product, json_array()};
+	if ((rc = ct_store_domestic_each(c->store, list_domestic, &w)) != CT_OK) {
+		json_decref(w.items);
+		return ct_err_store(c, err, rc);
+	}
+	*out = json_pack("{s:o}", "domestic_volumes", w.items);
+	return CT_OK;
+}

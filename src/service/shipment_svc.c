@@ -472,3 +472,44 @@ enum ct_rc ct_svc_shipment_show(struct ct_ctx *c, int64_t id, json_t **out, stru
 		rc = ct_snap_shipment(c, &sh, out);
 	return rc == CT_OK ? CT_OK : ct_err_store(c, err, rc);
 }
+
+static enum ct_rc list_shipment(const struct ct_shipment_row *sh, void *arg)
+{
+	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:i, s:s, s:s}", "id",
+			      (json_int_t)sh->id, "license", (json_int_t)sh->license_id, "vendor",
+			      sh->vendor, "customer", sh->customer, "product", sh->product,
+			      "program", sh->program, "units", (json_int_t)sh->units,
+			      "unit_value_cents", (json_int_t)sh->unit_value_cents, "fee_cents",
+			      (json_int_t)sh->fee_cents, "rate_bp", (int)sh->rate_bp, "batch",
+			      sh->batch, "booked_at", sh->booked_at);
+	json_object_set_new(o, "date", ct_json_date(sh->ship_date));
+	json_object_set_new(o, "key", ct_json_opt_str(sh->idem_key));
+	json_array_append_new(arg, o);
+	return CT_OK;
+}
+
+enum ct_rc ct_svc_shipment_list(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err)
+{
+	static const char *const fields[] = {"license", "vendor", "customer", "limit", "offset",
+					     NULL};
+	char vendor[CT_ID_MAX], customer[CT_ID_MAX];
+	struct ct_shipment_filter f = {0};
+	*out = NULL;
+	enum ct_rc rc = ct_req_only(req, fields, err);
+	if (rc != CT_OK ||
+	    (rc = ct_req_int(req, "license", false, 1, INT64_MAX / 2, 0, &f.license_id, err)) != CT_OK ||
+	    (rc = ct_req_str(req, "vendor", false, vendor, sizeof vendor, err)) != CT_OK ||
+	    (rc = ct_req_str(req, "customer", false, customer, sizeof customer, err)) != CT_OK ||
+	    (rc = ct_req_int(req, "limit", false, 1, CT_LIST_LIMIT_MAX, 100, &f.limit, err)) != CT_OK ||
+	    (rc = ct_req_int(req, "offset", false, 0, INT64_MAX / 2, 0, &f.offset, err)) != CT_OK)
+		return rc;
+	f.vendor = vendor[0] ? vendor : NULL;
+	f.customer = customer[0] ? customer : NULL;
+	json_t *items = json_array();
+	if ((rc = ct_store_shipment_list(c->store, &f, list_shipment, items)) != CT_OK) {
+		json_decref(items);
+		return ct_err_store(c, err, rc);
+	}
+	*out = json_pack("{s:o}", "shipments", items);
+	return CT_OK;
+}

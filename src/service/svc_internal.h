@@ -36,10 +36,7 @@ enum ct_rc ct_req_rate(json_t *req, const char *field, double *out, struct ct_er
 /* Refuses any field not in the NULL-terminated list. */
 enum ct_rc ct_req_only(json_t *req, const char *const *fields, struct ct_err *err);
 
-/* ---- transactions (context.c) ---- */
-enum ct_rc ct_tx_begin(struct ct_ctx *c, struct ct_err *err);
-enum ct_rc ct_tx_commit(struct ct_ctx *c, struct ct_err *err);
-void ct_tx_rollback(struct ct_ctx *c);
+/* ---- transactions: ct_tx_* in service.h ---- */
 /* "2026-11-28T01:32:27Z" by the context's clock. */
 void ct_ctx_timestamp(const struct ct_ctx *c, char buf[static 24]);
 

@@ -44,6 +44,19 @@ enum ct_rc ct_store_policy_current(struct ct_store *s, char version[static CT_ID
 	return read_document(s, st, 1, document);
 }
 
+enum ct_rc ct_store_policy_version(struct ct_store *s, char version[static CT_ID_MAX])
+{
+	CT_ENTER(s);
+	CT_STMT(s, ST_POLICY_VERSION,
+		"SELECT version FROM policy_versions ORDER BY id DESC LIMIT 1");
+	enum ct_rc rc = ct_store_step_one(s, st, "reading the policy version");
+	if (rc == CT_OK) {
+		ct_col_text(st, 0, version, CT_ID_MAX);
+		sqlite3_reset(st);
+	}
+	return rc;
+}
+
 enum ct_rc ct_store_policy_get(struct ct_store *s, const char *version, char **document)
 {
 	CT_ENTER(s);

@@ -75,7 +75,16 @@ static const char *const migrations[] = {
 	/* 2: API tokens. Only a hash of each token is kept. */
 	"CREATE TABLE tokens ("
 	" id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL,"
-	" party TEXT, name TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT);",
+	" party TEXT, name TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT);"
+	/* The API lists shipments by license, vendor and customer. */
+	"CREATE INDEX shipments_license ON shipments(license_id, id);"
+	"CREATE INDEX shipments_vendor ON shipments(vendor, id);"
+	"CREATE INDEX shipments_customer ON shipments(customer, id);"
+	/* Idempotency-Key of API creates that have no key of their own. */
+	"CREATE TABLE api_idempotency ("
+	" key TEXT NOT NULL, principal TEXT NOT NULL, route TEXT NOT NULL,"
+	" request_hash TEXT NOT NULL, status INTEGER NOT NULL, response TEXT NOT NULL,"
+	" created_at TEXT NOT NULL, PRIMARY KEY (principal, key)) WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

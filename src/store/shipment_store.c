@@ -204,3 +204,33 @@ enum ct_rc ct_store_fee_totals(struct ct_store *s, ct_fee_total_fn fn, void *arg
 		     t.fee_cents = sqlite3_column_int64(st, 5)),
 		    fn(&t, arg), "totalling fees");
 }
+
+enum ct_rc ct_store_shipment_list(struct ct_store *s, const struct ct_shipment_filter *f,
+				  ct_shipment_fn fn, void *arg)
+{
+	CT_ENTER(s);
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db,
+		"SELECT " SHIPMENT_COLS " FROM shipments"
+		" WHERE (?1 = 0 OR license_id = ?1) AND (?2 IS NULL OR vendor = ?2)"
+		" AND (?3 IS NULL OR customer = ?3) ORDER BY id LIMIT ?4 OFFSET ?5",
+		-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return ct_store_fail(s, rc, "listing shipments");
+	sqlite3_bind_int64(st, 1, f->license_id);
+	ct_bind_opt_text(st, 2, f->vendor);
+	ct_bind_opt_text(st, 3, f->customer);
+	sqlite3_bind_int64(st, 4, f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int64(st, 5, f->offset);
+	struct ct_shipment_row sh;
+	enum ct_rc out = CT_OK;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_shipment(st, &sh);
+		if ((out = fn(&sh, arg)) != CT_OK)
+			break;
+	}
+	if (out == CT_OK && rc != SQLITE_DONE)
+		out = ct_store_fail(s, rc, "listing shipments");
+	sqlite3_finalize(st);
+	return out;
+}

@@ -86,3 +86,45 @@ enum ct_rc ct_store_token_each(struct ct_store *s, ct_token_fn fn, void *arg)
 	struct ct_token_row t;
 	CT_EACH_ROW(s, st, read_token(st, &t), fn(&t, arg), "listing tokens");
 }
+
+/* ---- API idempotency ---- */
+
+enum ct_rc ct_store_idem_get(struct ct_store *s, const char *principal, const char *key,
+			     struct ct_idem_row *out)
+{
+	CT_ENTER(s);
+	CT_STMT(s, ST_IDEM_GET,
+		"SELECT key, principal, route, request_hash, status, response FROM api_idempotency"
+		" WHERE principal = ? AND key = ?");
+	ct_bind_text(st, 1, principal);
+	ct_bind_text(st, 2, key);
+	enum ct_rc rc = ct_store_step_one(s, st, "reading an idempotency key");
+	if (rc != CT_OK)
+		return rc;
+	ct_col_text(st, 0, out->key, sizeof out->key);
+	ct_col_text(st, 1, out->principal, sizeof out->principal);
+	ct_col_text(st, 2, out->route, sizeof out->route);
+	ct_col_text(st, 3, out->request_hash, sizeof out->request_hash);
+	out->status = sqlite3_column_int(st, 4);
+	const char *resp = (const char *)sqlite3_column_text(st, 5);
+	out->response = strdup(resp ? resp : "");
+	sqlite3_reset(st);
+	return out->response ? CT_OK : CT_ENOMEM;
+}
+
+enum ct_rc ct_store_idem_add(struct ct_store *s, const struct ct_idem_row *r,
+			     const char *created_at)
+{
+	CT_ENTER(s);
+	CT_STMT(s, ST_IDEM_ADD,
+		"INSERT INTO api_idempotency(key, principal, route, request_hash, status, response,"
+		" created_at) VALUES (?,?,?,?,?,?,?)");
+	ct_bind_text(st, 1, r->key);
+	ct_bind_text(st, 2, r->principal);
+	ct_bind_text(st, 3, r->route);
+	ct_bind_text(st, 4, r->request_hash);
+	sqlite3_bind_int(st, 5, r->status);
+	ct_bind_text(st, 6, r->response);
+	ct_bind_text(st, 7, created_at);
+	return ct_store_exec_stmt(s, st, "recording an idempotency key");
+}
