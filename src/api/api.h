@@ -16,6 +16,7 @@ struct ct_api_options {
 	unsigned port;             /* 8080; 0 picks a free port */
 	unsigned threads;          /* worker threads for reads */
 	size_t max_body;           /* bytes, default 1 MiB */
+	size_t max_batch_body;     /* bytes for a batch of shipments, default 32 MiB */
 	size_t max_elements;       /* JSON values in one body */
 	size_t max_batch;          /* shipments in one batch request */
 	unsigned timeout_s;        /* idle connection timeout */

@@ -131,22 +131,25 @@ enum ct_rc ct_store_exec_stmt(struct ct_store *s, sqlite3_stmt *st, const char *
 	return out;
 }
 
-static enum ct_rc exec(struct ct_store *s, const char *sql)
+/* Transaction statements are prepared once like any other: the API's
+ * writer opens a savepoint per request, and parsing each costs more than
+ * running it. */
+static enum ct_rc exec(struct ct_store *s, enum ct_stmt_id id, const char *sql)
 {
 	CT_ENTER(s);
-	char *msg = NULL;
-	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
-	if (rc == SQLITE_OK)
+	CT_STMT(s, id, sql);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
 		return CT_OK;
-	snprintf(s->err, sizeof s->err, "%s failed: %s", sql, msg ? msg : "unknown error");
-	sqlite3_free(msg);
+	snprintf(s->err, sizeof s->err, "%s failed: %s", sql, sqlite3_errmsg(s->db));
 	return CT_EIO;
 }
 
-enum ct_rc ct_store_begin(struct ct_store *s) { return exec(s, "BEGIN IMMEDIATE;"); }
-enum ct_rc ct_store_commit(struct ct_store *s) { return exec(s, "COMMIT;"); }
-enum ct_rc ct_store_savepoint(struct ct_store *s) { return exec(s, "SAVEPOINT op;"); }
-enum ct_rc ct_store_release(struct ct_store *s) { return exec(s, "RELEASE op;"); }
+enum ct_rc ct_store_begin(struct ct_store *s) { return exec(s, ST_BEGIN, "BEGIN IMMEDIATE"); }
+enum ct_rc ct_store_commit(struct ct_store *s) { return exec(s, ST_COMMIT, "COMMIT"); }
+enum ct_rc ct_store_savepoint(struct ct_store *s) { return exec(s, ST_SAVEPOINT, "SAVEPOINT op"); }
+enum ct_rc ct_store_release(struct ct_store *s) { return exec(s, ST_RELEASE, "RELEASE op"); }
 
 void ct_store_rollback(struct ct_store *s)
 {
@@ -157,7 +160,16 @@ void ct_store_rollback(struct ct_store *s)
 
 void ct_store_rollback_savepoint(struct ct_store *s)
 {
-	sqlite3_exec(s->db, "ROLLBACK TO op; RELEASE op;", NULL, NULL, NULL);
+	sqlite3_stmt *st = ct_store_stmt(s, ST_ROLLBACK_TO, "ROLLBACK TO op");
+	if (st) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	st = ct_store_stmt(s, ST_RELEASE, "RELEASE op");
+	if (st) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
 }
 
 void ct_bind_text(sqlite3_stmt *st, int i, const char *v)

@@ -10,6 +10,7 @@
  * for the life of the connection, because preparing costs more than most
  * of the statements themselves on the booking path. */
 enum ct_stmt_id {
+	ST_BEGIN, ST_COMMIT, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
 	ST_POLICY_ADD, ST_POLICY_CURRENT, ST_POLICY_GET, ST_POLICY_VERSION,
 	ST_PRODUCT_ADD, ST_PRODUCT_GET, ST_PRODUCT_EACH,
 	ST_PARTY_ADD, ST_PARTY_GET, ST_PARTY_UPDATE, ST_PARTY_EACH, ST_PARTY_EACH_ROLE,
