@@ -104,7 +104,7 @@ static void h_policy_show(struct api_call *call)
 
 static bool sees_product(struct api_call *call, const char *model, struct ct_product *p)
 {
-	if (ct_store_product_get(call->ctx->store, model, p) != CT_OK ||
+	if (ct_svc_product_get(call->ctx, model, p) != CT_OK ||
 	    !ct_access_sees(call->who, p->vendor, NULL, NULL)) {
 		char detail[160];
 		snprintf(detail, sizeof detail, "no product %s", model);
@@ -235,7 +235,7 @@ static void h_party_act(struct api_call *call)
 static bool sees_license(struct api_call *call, const char *id_text, struct ct_license_row *l)
 {
 	int64_t id;
-	if (!parse_id(id_text, &id) || ct_store_license_get(call->ctx->store, id, l) != CT_OK ||
+	if (!parse_id(id_text, &id) || ct_svc_license_get(call->ctx, id, l) != CT_OK ||
 	    !ct_access_sees(call->who, l->vendor, l->customer, NULL)) {
 		char detail[160];
 		snprintf(detail, sizeof detail, "no license %s", id_text ? id_text : "");
@@ -336,17 +336,15 @@ static bool may_book(struct api_call *call, json_t *req)
 	if (!is_role(call, CT_AR_VENDOR))
 		return true;
 	json_t *lic = json_object_get(req, "license");
-	char text[32];
 	struct ct_license_row l;
 	int64_t id = 0;
 	if (json_is_integer(lic))
 		id = json_integer_value(lic);
 	else if (json_is_string(lic))
 		parse_id(json_string_value(lic), &id);
-	snprintf(text, sizeof text, "%lld", (long long)id);
 	if (id <= 0)
 		return true; /* the service names the bad field */
-	return ct_store_license_get(call->ctx->store, id, &l) == CT_OK &&
+	return ct_svc_license_get(call->ctx, id, &l) == CT_OK &&
 	       strcmp(l.vendor, party_of(call)) == 0;
 }
 
@@ -454,7 +452,7 @@ static void h_shipment_show(struct api_call *call)
 {
 	int64_t id;
 	struct ct_shipment_row sh;
-	if (!parse_id(call->param, &id) || ct_store_shipment_get(call->ctx->store, id, &sh) != CT_OK ||
+	if (!parse_id(call->param, &id) || ct_svc_shipment_get(call->ctx, id, &sh) != CT_OK ||
 	    !ct_access_sees(call->who, sh.vendor, sh.customer, NULL)) {
 		not_found(call, "shipment");
 		return;

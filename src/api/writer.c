@@ -48,7 +48,7 @@ static void run_with_key(struct api_writer *w, struct api_job *job)
 		api_problem(call, 500, NULL, err.message);
 		return;
 	}
-	enum ct_rc rc = ct_store_idem_get(w->ctx.store, job->idem_principal, job->idem_key, &prior);
+	enum ct_rc rc = ct_svc_idem_get(&w->ctx, job->idem_principal, job->idem_key, &prior);
 	if (rc == CT_OK) {
 		if (strcmp(prior.request_hash, hash) == 0) {
 			call->status = prior.status;
@@ -76,10 +76,7 @@ static void run_with_key(struct api_writer *w, struct api_job *job)
 		snprintf(row.route, sizeof row.route, "%s %s", job->route->method, job->route->pattern);
 		memcpy(row.request_hash, hash, sizeof hash);
 		row.response = json_dumps(call->resp, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		char ts[24];
-		time_t now = time(NULL);
-		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-		rc = row.response ? ct_store_idem_add(w->ctx.store, &row, ts) : CT_ENOMEM;
+		rc = row.response ? ct_svc_idem_put(&w->ctx, &row) : CT_ENOMEM;
 		free(row.response);
 		if (rc != CT_OK) {
 			ct_tx_rollback(&w->ctx);
