@@ -149,6 +149,19 @@ enum ct_rc ct_svc_token_revoke(struct ct_ctx *c, int64_t id, json_t **out, struc
  * or revoked. Compares hashes only. */
 enum ct_rc ct_svc_authenticate(struct ct_ctx *c, const char *token, struct ct_principal *p);
 
+/* Rows as structs, for interfaces that decide who may see them (the API's
+ * 404-not-403 rule). CT_OK, CT_ENOTFOUND or a store error. */
+enum ct_rc ct_svc_license_get(struct ct_ctx *c, int64_t id, struct ct_license_row *out);
+enum ct_rc ct_svc_product_get(struct ct_ctx *c, const char *model, struct ct_product *out);
+enum ct_rc ct_svc_shipment_get(struct ct_ctx *c, int64_t id, struct ct_shipment_row *out);
+
+/* The API's generic Idempotency-Key, inside the caller's transaction:
+ * get fills *out (out->response malloc'ed) or answers CT_ENOTFOUND; put
+ * records a response. */
+enum ct_rc ct_svc_idem_get(struct ct_ctx *c, const char *principal, const char *key,
+			   struct ct_idem_row *out);
+enum ct_rc ct_svc_idem_put(struct ct_ctx *c, const struct ct_idem_row *row);
+
 /* audit: verify returns CT_OK with {"ok": true, "events": n}, or
  * CT_REJECTED with {"ok": false, "first_bad_seq": n, "problem": text}. */
 enum ct_rc ct_svc_audit_verify(struct ct_ctx *c, json_t **out, struct ct_err *err);
