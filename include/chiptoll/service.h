@@ -56,6 +56,10 @@ enum ct_rc ct_ctx_refresh_policy(struct ct_ctx *ctx, struct ct_err *err);
 enum ct_rc ct_tx_begin(struct ct_ctx *c, struct ct_err *err);
 enum ct_rc ct_tx_commit(struct ct_ctx *c, struct ct_err *err);
 void ct_tx_rollback(struct ct_ctx *c);
+/* A read transaction: one snapshot (and one WAL lock) for all the reads
+ * of a request. ct_tx_read_end always succeeds from the caller's view. */
+enum ct_rc ct_tx_read_begin(struct ct_ctx *c, struct ct_err *err);
+void ct_tx_read_end(struct ct_ctx *c);
 /* Today's date by the context's clock (UTC). */
 ct_date ct_ctx_today(const struct ct_ctx *ctx);
 

@@ -30,6 +30,7 @@ void ct_store_close(struct ct_store *s);
 const char *ct_store_errmsg(const struct ct_store *s);
 
 enum ct_rc ct_store_begin(struct ct_store *s);      /* write transaction */
+enum ct_rc ct_store_begin_read(struct ct_store *s); /* deferred: a read snapshot */
 enum ct_rc ct_store_commit(struct ct_store *s);
 void ct_store_rollback(struct ct_store *s);         /* safe when none is open */
 enum ct_rc ct_store_savepoint(struct ct_store *s);  /* nested: one level */

@@ -93,6 +93,11 @@ bool api_writer_submit(struct api_writer *w, struct api_job *job);
 /* Finishes what is queued, then stops. */
 void api_writer_stop(struct api_writer *w);
 
+/* ---- the request log (log.c) ---- */
+void api_log_start(void);
+void api_log_line(const char *line, size_t len);   /* without the newline */
+void api_log_stop(void);                            /* flushes */
+
 /* ---- metrics ---- */
 void api_metrics_request(const char *route, int status, double seconds);
 void api_metrics_booking(const json_t *result);

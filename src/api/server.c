@@ -191,12 +191,13 @@ static void make_reader_key(void)
 	pthread_key_create(&reader_key, close_reader);
 }
 
+/* This thread's read connection, opened on first use. */
 static struct ct_ctx *reader_ctx(struct server *s, struct ct_err *err)
 {
 	pthread_once(&reader_once, make_reader_key);
 	struct ct_ctx *c = pthread_getspecific(reader_key);
 	if (c)
-		return ct_ctx_refresh_policy(c, err) == CT_OK ? c : NULL;
+		return c;
 	c = calloc(1, sizeof *c);
 	if (!c || ct_ctx_open(c, s->opt->db, "api-reader", err) != CT_OK) {
 		free(c);
@@ -288,13 +289,12 @@ static bool build_request(struct request *rq, struct api_call *call, char *detai
 	return true;
 }
 
-static bool authenticate(struct server *s, struct request *rq, struct ct_err *err)
+static bool authenticate(struct ct_ctx *c, struct request *rq)
 {
 	const char *h = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Authorization");
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
 		return false;
-	struct ct_ctx *c = reader_ctx(s, err);
-	return c && ct_svc_authenticate(c, h + 7, &rq->who) == CT_OK;
+	return ct_svc_authenticate(c, h + 7, &rq->who) == CT_OK;
 }
 
 /* ---- writes ---- */
@@ -376,33 +376,44 @@ static enum MHD_Result dispatch(struct server *s, struct request *rq)
 		json_decref(call.resp);
 		return ret;
 	}
+	/* Everything a request reads (its token, the policy version, the
+	 * rows) comes from one snapshot: one read transaction, one WAL lock. */
 	struct ct_err err = {0};
-	if (!authenticate(s, rq, &err))
-		return send_problem(rq, err.message[0] ? 503 : 401, NULL,
-				    err.message[0] ? err.message
-						   : "send Authorization: Bearer TOKEN with a valid "
-						     "token (chiptoll token create)");
+	struct ct_ctx *c = reader_ctx(s, &err);
+	if (!c || ct_tx_read_begin(c, &err) != CT_OK)
+		return send_problem(rq, 503, NULL, err.message[0] ? err.message : "no database");
+	if (ct_ctx_refresh_policy(c, &err) != CT_OK) {
+		ct_tx_read_end(c);
+		return send_problem(rq, 503, NULL, err.message);
+	}
+	enum MHD_Result ret;
+	if (!authenticate(c, rq)) {
+		ct_tx_read_end(c);
+		return send_problem(rq, 401, NULL, "send Authorization: Bearer TOKEN with a valid "
+				    "token (chiptoll token create)");
+	}
 	rq->authed = true;
-	if (!(rq->route->roles & (1u << rq->who.role)))
+	if (!(rq->route->roles & (1u << rq->who.role))) {
+		ct_tx_read_end(c);
 		return send_problem(rq, 403, NULL, "this role may not use this route");
+	}
 	struct api_call call = {.who = &rq->who, .opt = s->opt,
 				.param = rq->param[0] ? rq->param : NULL,
 				.action = rq->action[0] ? rq->action : NULL};
 	char detail[300];
 	int status;
-	if (!build_request(rq, &call, detail, sizeof detail, &status))
+	if (!build_request(rq, &call, detail, sizeof detail, &status)) {
+		ct_tx_read_end(c);
 		return send_problem(rq, status, NULL, detail);
+	}
 	if (rq->route->kind == ROUTE_WRITE) {
-		call.who = &rq->who;
+		ct_tx_read_end(c);
 		return submit_write(s, rq, &call);
 	}
-	call.ctx = reader_ctx(s, &err);
-	if (!call.ctx) {
-		json_decref(call.req);
-		return send_problem(rq, 503, NULL, err.message);
-	}
+	call.ctx = c;
 	rq->route->fn(&call);
-	enum MHD_Result ret = send_call(rq, &call);
+	ct_tx_read_end(c);
+	ret = send_call(rq, &call);
 	json_decref(call.resp);
 	json_decref(call.req);
 	return ret;
@@ -454,6 +465,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			snprintf(rq->early_detail, sizeof rq->early_detail,
 				 "send the body as Content-Type: application/json");
 		}
+		/* Answered before the body is read: no 100 Continue, and an
+		 * oversized body is never taken in. */
+		if (rq->early_status)
+			return send_problem(rq, rq->early_status, NULL, rq->early_detail);
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -501,8 +516,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		      (double)(end.tv_nsec - rq->start.tv_nsec) / 1e9;
 	const char *route = rq->route ? rq->route->pattern : "(none)";
 	api_metrics_request(route, rq->status, secs);
-	/* One JSON line per request, written with one write(2) so lines from
-	 * several threads never interleave. */
+	/* One JSON line per request (log.c batches the writes). */
 	char ts[32], line[1024];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -519,11 +533,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	int n = json_dumpb(log, line, sizeof line - 1, JSON_COMPACT | JSON_PRESERVE_ORDER |
 			   JSON_REAL_PRECISION(6));
 	json_decref(log);
-	if (n > 0 && (size_t)n < sizeof line - 1) {
-		line[n] = '\n';
-		ssize_t w = write(2, line, (size_t)n + 1);
-		(void)w;
-	}
+	if (n > 0 && (size_t)n < sizeof line)
+		api_log_line(line, (size_t)n);
 	if (rq->job) {
 		json_decref(rq->job->call.resp);
 		json_decref(rq->job->call.req);
@@ -568,9 +579,11 @@ int ct_api_serve(const struct ct_api_options *o)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	api_log_start();
 	s.writer = api_writer_start(o->db, o, err, sizeof err);
 	if (!s.writer) {
 		fprintf(stderr, "chiptoll serve: %s\n", err);
+		api_log_stop();
 		return 5;
 	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
@@ -588,6 +601,7 @@ int ct_api_serve(const struct ct_api_options *o)
 		fprintf(stderr, "chiptoll serve: cannot listen on %s:%u: %s\n", o->host, o->port,
 			strerror(errno));
 		api_writer_stop(s.writer);
+		api_log_stop();
 		return 5;
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s.daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -606,6 +620,7 @@ int ct_api_serve(const struct ct_api_options *o)
 		usleep(50000);
 	MHD_stop_daemon(s.daemon);
 	api_writer_stop(s.writer);
+	api_log_stop();
 	fprintf(stderr, "chiptoll serve: stopped (signal %d)\n", sig);
 	return 0;
 }

@@ -165,6 +165,18 @@ enum ct_rc ct_tx_commit(struct ct_ctx *c, struct ct_err *err)
 	return rc;
 }
 
+enum ct_rc ct_tx_read_begin(struct ct_ctx *c, struct ct_err *err)
+{
+	enum ct_rc rc = ct_store_begin_read(c->store);
+	return rc == CT_OK ? CT_OK : ct_err_store(c, err, rc);
+}
+
+void ct_tx_read_end(struct ct_ctx *c)
+{
+	/* Nothing was written: ending the snapshot cannot lose anything. */
+	ct_store_rollback(c->store);
+}
+
 void ct_tx_rollback(struct ct_ctx *c)
 {
 	c->tx_depth--;

@@ -2,6 +2,7 @@
  * injection and the bind/column helpers the other store files share. */
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 #include "store_internal.h"
 
@@ -12,9 +13,18 @@ static enum ct_rc open_failed(struct ct_store *s, char *err, size_t errlen, enum
 	return rc;
 }
 
+static void configure_sqlite(void)
+{
+	/* The allocation statistics take a global mutex per malloc, which the
+	 * API's threads would all queue on; nothing here reads them. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum ct_rc ct_store_open(const char *path, bool create, struct ct_store **out,
 			 char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_sqlite);
 	*out = NULL;
 	bool exists = access(path, F_OK) == 0;
 	if (create && exists) {
@@ -147,6 +157,7 @@ static enum ct_rc exec(struct ct_store *s, enum ct_stmt_id id, const char *sql)
 }
 
 enum ct_rc ct_store_begin(struct ct_store *s) { return exec(s, ST_BEGIN, "BEGIN IMMEDIATE"); }
+enum ct_rc ct_store_begin_read(struct ct_store *s) { return exec(s, ST_BEGIN_READ, "BEGIN"); }
 enum ct_rc ct_store_commit(struct ct_store *s) { return exec(s, ST_COMMIT, "COMMIT"); }
 enum ct_rc ct_store_savepoint(struct ct_store *s) { return exec(s, ST_SAVEPOINT, "SAVEPOINT op"); }
 enum ct_rc ct_store_release(struct ct_store *s) { return exec(s, ST_RELEASE, "RELEASE op"); }
