@@ -75,6 +75,9 @@ for b in "${builds[@]}"; do
 	if [ -x tests/cli/run.sh ]; then
 		run_plain "$b/cli" tests/cli/run.sh "$b/chiptoll"
 	fi
+	if [ -x tests/api/run.sh ]; then
+		run_plain "$b/api" tests/api/run.sh "$b/chiptoll"
+	fi
 	if [ -x tests/spec/check_routes.sh ]; then
 		run_plain "$b/spec" tests/spec/check_routes.sh "$b/chiptoll"
 	fi

@@ -411,8 +411,9 @@ static void h_ship_batch(struct api_call *call)
 		api_metrics_booking(results[j]);
 		json_array_set_new(all, slot[j], results[j]);
 	}
-	json_int_t accepted = 0, errors = 0;
-	json_t *rejected = json_object(), *r;
+	/* The summary of `chiptoll import shipments`, plus each line's result. */
+	json_int_t accepted = 0;
+	json_t *rejected = json_object(), *errors = json_array(), *r;
 	size_t i;
 	json_array_foreach(all, i, r) {
 		if (json_object_get(r, "shipment")) {
@@ -423,12 +424,13 @@ static void h_ship_batch(struct api_call *call)
 			json_object_set_new(rejected, code,
 					    json_integer(k ? json_integer_value(k) + 1 : 1));
 		} else {
-			errors++;
+			json_array_append_new(errors, json_pack("{s:I, s:O}", "line", (json_int_t)i + 1,
+								"message", json_object_get(r, "error")));
 		}
 	}
 	call->status = 200;
-	call->resp = json_pack("{s:I, s:o, s:I, s:o}", "accepted", accepted, "rejected", rejected,
-			       "errors", errors, "results", all);
+	call->resp = json_pack("{s:I, s:o, s:o, s:I, s:o}", "accepted", accepted, "rejected",
+			       rejected, "errors", errors, "lines", (json_int_t)n, "results", all);
 	goto done;
 oom:
 	json_decref(all);

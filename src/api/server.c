@@ -25,8 +25,12 @@ struct server {
 };
 
 /* One request, from its first byte to its log line. */
+/* Bytes of a refused body read and discarded before answering. */
+#define DRAIN_MAX (64ull << 20)
+
 struct request {
 	struct server *srv;
+	unsigned long long drained; /* body bytes received so far */
 	size_t max_body;            /* this route's body limit */
 	struct MHD_Connection *conn;
 	const struct route *route;
@@ -465,13 +469,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			snprintf(rq->early_detail, sizeof rq->early_detail,
 				 "send the body as Content-Type: application/json");
 		}
-		/* Answered before the body is read: no 100 Continue, and an
-		 * oversized body is never taken in. */
-		if (rq->early_status)
+		/* A refusal is answered before the body is read (no 100
+		 * Continue), except a moderately oversized body, which is read
+		 * and thrown away first: many clients cannot read a reply while
+		 * they are still sending. */
+		unsigned long long length = cl ? strtoull(cl, NULL, 10) : 0;
+		bool drain = rq->early_status == 413 && length <= DRAIN_MAX;
+		if (rq->early_status && !drain)
 			return send_problem(rq, rq->early_status, NULL, rq->early_detail);
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		rq->drained += *upload_size;
+		if (rq->drained > DRAIN_MAX)
+			return MHD_NO; /* a body without end: drop the connection */
 		if (!rq->early_status) {
 			if (rq->len + *upload_size > rq->max_body) {
 				rq->early_status = 413;

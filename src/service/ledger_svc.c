@@ -178,7 +178,7 @@ enum ct_rc ct_svc_ledger_remit(struct ct_ctx *c, json_t *req, json_t **out, stru
 		return rc;
 	if (r.idem_key[0]) {
 		struct ct_remittance_row prior;
-		rc = ct_store_remittance_find_key(c->store, r.idem_key, &prior);
+		rc = ct_store_remittance_find_key(c->store, p.id, r.idem_key, &prior);
 		if (rc == CT_OK) {
 			ct_tx_rollback(c);
 			if (strcmp(prior.request_hash, r.request_hash) != 0) {

@@ -366,8 +366,13 @@ static enum ct_rc ship_in_tx(struct ct_ctx *c, json_t *req, json_t **out, struct
 	if (rc != CT_OK)
 		return rc;
 	if (r.key[0]) {
+		/* Keys are the vendor's own; a license that does not exist has
+		 * no vendor and no booking to replay. */
 		struct ct_shipment_row prior;
-		rc = ct_store_shipment_find_key(c->store, r.key, &prior);
+		struct ct_license_row lic;
+		rc = ct_store_license_get(c->store, r.license_id, &lic);
+		if (rc == CT_OK)
+			rc = ct_store_shipment_find_key(c->store, lic.vendor, r.key, &prior);
 		if (rc == CT_OK) {
 			if (strcmp(prior.request_hash, r.request_hash) == 0) {
 				*out = booked_json(&prior, true);

@@ -148,12 +148,14 @@ enum ct_rc ct_store_remittance_add(struct ct_store *s, struct ct_remittance_row 
 	return rc;
 }
 
-enum ct_rc ct_store_remittance_find_key(struct ct_store *s, const char *key,
+enum ct_rc ct_store_remittance_find_key(struct ct_store *s, const char *vendor, const char *key,
 					struct ct_remittance_row *out)
 {
 	CT_ENTER(s);
-	CT_STMT(s, ST_REMIT_KEY, "SELECT " REMIT_COLS " FROM remittances WHERE idem_key = ?");
-	ct_bind_text(st, 1, key);
+	CT_STMT(s, ST_REMIT_KEY,
+		"SELECT " REMIT_COLS " FROM remittances WHERE vendor = ? AND idem_key = ?");
+	ct_bind_text(st, 1, vendor);
+	ct_bind_text(st, 2, key);
 	enum ct_rc rc = ct_store_step_one(s, st, "finding remittance by key");
 	if (rc == CT_OK) {
 		read_remittance(st, out);

@@ -44,8 +44,11 @@ static const char *const migrations[] = {
 	" policy_version TEXT NOT NULL, destination TEXT NOT NULL,"
 	" units INTEGER NOT NULL, unit_value_cents INTEGER NOT NULL,"
 	" fee_cents INTEGER NOT NULL, rate_bp INTEGER NOT NULL, batch TEXT NOT NULL,"
-	" ship_date TEXT NOT NULL, idem_key TEXT UNIQUE, request_hash TEXT NOT NULL,"
+	" ship_date TEXT NOT NULL, idem_key TEXT, request_hash TEXT NOT NULL,"
 	" certificate_id INTEGER, booked_at TEXT NOT NULL);"
+	/* Idempotency keys belong to the vendor: one vendor's key neither
+	 * blocks nor reveals another's shipment. */
+	"CREATE UNIQUE INDEX shipments_key ON shipments(vendor, idem_key);"
 	/* Running totals per product and program: the cap's numerator
 	 * without a scan of every shipment. Derived from shipments. */
 	"CREATE TABLE export_totals ("
@@ -62,8 +65,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX postings_vendor ON postings(vendor, post_date, id);"
 	"CREATE TABLE remittances ("
 	" id INTEGER PRIMARY KEY, vendor TEXT NOT NULL, amount_cents INTEGER NOT NULL,"
-	" ref TEXT NOT NULL, idem_key TEXT UNIQUE, request_hash TEXT NOT NULL,"
+	" ref TEXT NOT NULL, idem_key TEXT, request_hash TEXT NOT NULL,"
 	" remit_date TEXT NOT NULL, created_at TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX remittances_key ON remittances(vendor, idem_key);"
 	"CREATE TABLE suspensions ("
 	" id INTEGER PRIMARY KEY, scope TEXT NOT NULL, reason TEXT NOT NULL,"
 	" created_at TEXT NOT NULL, created_by TEXT NOT NULL,"

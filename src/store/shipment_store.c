@@ -86,12 +86,14 @@ enum ct_rc ct_store_shipment_get(struct ct_store *s, int64_t id, struct ct_shipm
 	return rc;
 }
 
-enum ct_rc ct_store_shipment_find_key(struct ct_store *s, const char *key,
+enum ct_rc ct_store_shipment_find_key(struct ct_store *s, const char *vendor, const char *key,
 				      struct ct_shipment_row *out)
 {
 	CT_ENTER(s);
-	CT_STMT(s, ST_SHIPMENT_KEY, "SELECT " SHIPMENT_COLS " FROM shipments WHERE idem_key = ?");
-	ct_bind_text(st, 1, key);
+	CT_STMT(s, ST_SHIPMENT_KEY,
+		"SELECT " SHIPMENT_COLS " FROM shipments WHERE vendor = ? AND idem_key = ?");
+	ct_bind_text(st, 1, vendor);
+	ct_bind_text(st, 2, key);
 	enum ct_rc rc = ct_store_step_one(s, st, "finding shipment by key");
 	if (rc == CT_OK) {
 		read_shipment(st, out);
