@@ -98,6 +98,8 @@ enum ct_rc ct_svc_license_apply(struct ct_ctx *c, json_t *req, json_t **out, str
 enum ct_rc ct_svc_license_act(struct ct_ctx *c, int64_t id, const char *action, json_t *req,
 			      json_t **out, struct ct_err *err);
 enum ct_rc ct_svc_license_show(struct ct_ctx *c, int64_t id, json_t **out, struct ct_err *err);
+/* What show prints, from a row already in hand (new reference). */
+json_t *ct_svc_license_view(const struct ct_ctx *c, const struct ct_license_row *l);
 /* req: {vendor, customer, status, limit, offset}, all optional */
 enum ct_rc ct_svc_license_list(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
 

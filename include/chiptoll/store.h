@@ -146,7 +146,8 @@ struct ct_shipment_row {
 };
 enum ct_rc ct_store_shipment_add(struct ct_store *s, struct ct_shipment_row *sh);
 enum ct_rc ct_store_shipment_get(struct ct_store *s, int64_t id, struct ct_shipment_row *out);
-enum ct_rc ct_store_shipment_find_key(struct ct_store *s, const char *key,
+/* The vendor's shipment booked with this idempotency key. */
+enum ct_rc ct_store_shipment_find_key(struct ct_store *s, const char *vendor, const char *key,
 				      struct ct_shipment_row *out);
 typedef enum ct_rc (*ct_shipment_fn)(const struct ct_shipment_row *sh, void *arg);
 enum ct_rc ct_store_shipment_each(struct ct_store *s, ct_shipment_fn fn, void *arg);
@@ -218,7 +219,7 @@ struct ct_remittance_row {
 	char created_at[24];
 };
 enum ct_rc ct_store_remittance_add(struct ct_store *s, struct ct_remittance_row *r);
-enum ct_rc ct_store_remittance_find_key(struct ct_store *s, const char *key,
+enum ct_rc ct_store_remittance_find_key(struct ct_store *s, const char *vendor, const char *key,
 					struct ct_remittance_row *out);
 typedef enum ct_rc (*ct_remittance_fn)(const struct ct_remittance_row *r, void *arg);
 enum ct_rc ct_store_remittance_each(struct ct_store *s, ct_remittance_fn fn, void *arg);

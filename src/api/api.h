@@ -56,6 +56,7 @@ struct route {
 	unsigned roles;                /* bit per ct_access_role */
 	route_fn fn;
 	bool own_key;                  /* takes Idempotency-Key as the body's "key" */
+	bool policy;                   /* reads judge by the policy in force */
 };
 
 extern const struct route ct_api_routes[];

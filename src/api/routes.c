@@ -259,9 +259,9 @@ static void h_license_show(struct api_call *call)
 	struct ct_license_row l;
 	if (!sees_license(call, call->param, &l))
 		return;
-	json_t *out = NULL;
-	struct ct_err err = {0};
-	api_result(call, ct_svc_license_show(call->ctx, l.id, &out, &err), &out, &err, 200);
+	/* The row the visibility check read is the one to show. */
+	call->status = 200;
+	call->resp = ct_svc_license_view(call->ctx, &l);
 }
 
 static void h_license_apply(struct api_call *call)
@@ -570,43 +570,43 @@ static void h_audit_head(struct api_call *call)
 }
 
 const struct route ct_api_routes[] = {
-	{"GET", "/healthz", ROUTE_OPEN, 0, h_healthz, false},
-	{"GET", "/metrics", ROUTE_OPEN, 0, NULL, false},
-	{"GET", "/v1/policy", ROUTE_READ, ANY, h_policy_show, false},
-	{"GET", "/v1/products", ROUTE_READ, R | A | V, h_products_list, false},
-	{"POST", "/v1/products", ROUTE_WRITE, R | V, h_product_add, false},
-	{"GET", "/v1/products/compare", ROUTE_READ, R | A | V, h_product_compare, false},
-	{"POST", "/v1/products/classify", ROUTE_READ, R | A | V, h_product_classify, false},
-	{"GET", "/v1/products/{id}", ROUTE_READ, R | A | V, h_product_show, false},
+	{"GET", "/healthz", ROUTE_OPEN, 0, h_healthz, false, false},
+	{"GET", "/metrics", ROUTE_OPEN, 0, NULL, false, false},
+	{"GET", "/v1/policy", ROUTE_READ, ANY, h_policy_show, false, true},
+	{"GET", "/v1/products", ROUTE_READ, R | A | V, h_products_list, false, true},
+	{"POST", "/v1/products", ROUTE_WRITE, R | V, h_product_add, false, false},
+	{"GET", "/v1/products/compare", ROUTE_READ, R | A | V, h_product_compare, false, true},
+	{"POST", "/v1/products/classify", ROUTE_READ, R | A | V, h_product_classify, false, true},
+	{"GET", "/v1/products/{id}", ROUTE_READ, R | A | V, h_product_show, false, true},
 	{"GET", "/v1/products/{id}/classification", ROUTE_READ, R | A | V,
-	 h_product_classification, false},
-	{"GET", "/v1/parties", ROUTE_READ, R | A, h_parties_list, false},
-	{"POST", "/v1/parties", ROUTE_WRITE, R, h_party_add, false},
-	{"GET", "/v1/parties/{id}", ROUTE_READ, ANY, h_party_show, false},
-	{"POST", "/v1/parties/{id}/{action}", ROUTE_WRITE, R, h_party_act, false},
-	{"GET", "/v1/licenses", ROUTE_READ, R | A | V | C, h_licenses_list, false},
-	{"POST", "/v1/licenses", ROUTE_WRITE, R | V, h_license_apply, false},
-	{"GET", "/v1/licenses/{id}", ROUTE_READ, R | A | V | C, h_license_show, false},
-	{"POST", "/v1/licenses/{id}/{action}", ROUTE_WRITE, R, h_license_act, false},
-	{"GET", "/v1/certificates", ROUTE_READ, R | A | L, h_certificates_list, false},
-	{"POST", "/v1/certificates", ROUTE_WRITE, R | L, h_certificate_add, false},
-	{"GET", "/v1/domestic-volumes", ROUTE_READ, R | A | V, h_domestic_list, false},
-	{"POST", "/v1/domestic-volumes", ROUTE_WRITE, R | V, h_domestic_add, false},
-	{"GET", "/v1/shipments", ROUTE_READ, R | A | V | C, h_shipments_list, false},
-	{"POST", "/v1/shipments", ROUTE_WRITE, R | V, h_ship, true},
-	{"POST", "/v1/shipments/batch", ROUTE_WRITE, R | V, h_ship_batch, false},
-	{"GET", "/v1/shipments/{id}", ROUTE_READ, R | A | V | C, h_shipment_show, false},
-	{"GET", "/v1/ledger/balances", ROUTE_READ, R | A | V, h_ledger_balances, false},
-	{"GET", "/v1/ledger/statement", ROUTE_READ, R | A | V, h_ledger_statement, false},
-	{"POST", "/v1/ledger/remittances", ROUTE_WRITE, R | V, h_remit, true},
-	{"GET", "/v1/suspensions", ROUTE_READ, R | A, h_suspensions_list, false},
-	{"POST", "/v1/suspensions", ROUTE_WRITE, R, h_suspend, false},
-	{"POST", "/v1/suspensions/{id}/{action}", ROUTE_WRITE, R, h_suspension_act, false},
-	{"GET", "/v1/reports/{id}", ROUTE_READ, R | A, h_report, false},
-	{"GET", "/v1/audit", ROUTE_READ, R | A, h_audit_log, false},
-	{"GET", "/v1/audit/verify", ROUTE_READ, R | A, h_audit_verify, false},
-	{"GET", "/v1/audit/head", ROUTE_READ, R | A, h_audit_head, false},
-	{NULL, NULL, 0, 0, NULL, false},
+	 h_product_classification, false, true},
+	{"GET", "/v1/parties", ROUTE_READ, R | A, h_parties_list, false, false},
+	{"POST", "/v1/parties", ROUTE_WRITE, R, h_party_add, false, false},
+	{"GET", "/v1/parties/{id}", ROUTE_READ, ANY, h_party_show, false, false},
+	{"POST", "/v1/parties/{id}/{action}", ROUTE_WRITE, R, h_party_act, false, false},
+	{"GET", "/v1/licenses", ROUTE_READ, R | A | V | C, h_licenses_list, false, false},
+	{"POST", "/v1/licenses", ROUTE_WRITE, R | V, h_license_apply, false, false},
+	{"GET", "/v1/licenses/{id}", ROUTE_READ, R | A | V | C, h_license_show, false, false},
+	{"POST", "/v1/licenses/{id}/{action}", ROUTE_WRITE, R, h_license_act, false, false},
+	{"GET", "/v1/certificates", ROUTE_READ, R | A | L, h_certificates_list, false, false},
+	{"POST", "/v1/certificates", ROUTE_WRITE, R | L, h_certificate_add, false, false},
+	{"GET", "/v1/domestic-volumes", ROUTE_READ, R | A | V, h_domestic_list, false, false},
+	{"POST", "/v1/domestic-volumes", ROUTE_WRITE, R | V, h_domestic_add, false, false},
+	{"GET", "/v1/shipments", ROUTE_READ, R | A | V | C, h_shipments_list, false, false},
+	{"POST", "/v1/shipments", ROUTE_WRITE, R | V, h_ship, true, false},
+	{"POST", "/v1/shipments/batch", ROUTE_WRITE, R | V, h_ship_batch, false, false},
+	{"GET", "/v1/shipments/{id}", ROUTE_READ, R | A | V | C, h_shipment_show, false, false},
+	{"GET", "/v1/ledger/balances", ROUTE_READ, R | A | V, h_ledger_balances, false, false},
+	{"GET", "/v1/ledger/statement", ROUTE_READ, R | A | V, h_ledger_statement, false, false},
+	{"POST", "/v1/ledger/remittances", ROUTE_WRITE, R | V, h_remit, true, false},
+	{"GET", "/v1/suspensions", ROUTE_READ, R | A, h_suspensions_list, false, false},
+	{"POST", "/v1/suspensions", ROUTE_WRITE, R, h_suspend, false, false},
+	{"POST", "/v1/suspensions/{id}/{action}", ROUTE_WRITE, R, h_suspension_act, false, false},
+	{"GET", "/v1/reports/{id}", ROUTE_READ, R | A, h_report, false, true},
+	{"GET", "/v1/audit", ROUTE_READ, R | A, h_audit_log, false, false},
+	{"GET", "/v1/audit/verify", ROUTE_READ, R | A, h_audit_verify, false, false},
+	{"GET", "/v1/audit/head", ROUTE_READ, R | A, h_audit_head, false, false},
+	{NULL, NULL, 0, 0, NULL, false, false},
 };
 
 /* Segment by segment: a literal must match, {id} and {action} capture. */

@@ -172,7 +172,7 @@ enum ct_rc ct_svc_license_act(struct ct_ctx *c, int64_t id, const char *action, 
 }
 
 /* The stored license plus what a reader wants derived from it. */
-static json_t *license_view(const struct ct_ctx *c, const struct ct_license_row *l)
+json_t *ct_svc_license_view(const struct ct_ctx *c, const struct ct_license_row *l)
 {
 	json_t *o = ct_snap_license(l);
 	ct_date today = ct_ctx_today(c);
@@ -189,7 +189,7 @@ enum ct_rc ct_svc_license_show(struct ct_ctx *c, int64_t id, json_t **out, struc
 	enum ct_rc rc = ct_store_license_get(c->store, id, &l);
 	if (rc != CT_OK)
 		return ct_err_store(c, err, rc);
-	*out = license_view(c, &l);
+	*out = ct_svc_license_view(c, &l);
 	return CT_OK;
 }
 
@@ -201,7 +201,7 @@ struct list_walk {
 static enum ct_rc list_license(const struct ct_license_row *l, void *arg)
 {
 	struct list_walk *w = arg;
-	json_array_append_new(w->items, license_view(w->c, l));
+	json_array_append_new(w->items, ct_svc_license_view(w->c, l));
 	return CT_OK;
 }
 
