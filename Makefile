@@ -33,8 +33,10 @@ demo: run
 test: build asan
 	scripts/test.sh $(BUILD) $(ASAN)
 
+# The import against raw SQLite inserts, then the HTTP load (wrk).
 bench: build
 	bench/run.sh $(BUILD)
+	bench/http.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN)
