@@ -79,6 +79,28 @@ enum ct_rc ct_audit_append(struct ct_ctx *c, const char *action, json_t *payload
 	return rc;
 }
 
+enum ct_rc ct_write_audited(struct ct_ctx *c, const char *action, ct_row_write_fn write,
+			    ct_row_state_fn state, void *row, struct ct_err *err)
+{
+	enum ct_rc rc = ct_tx_begin(c, err);
+	if (rc != CT_OK)
+		return rc;
+	if ((rc = write(c->store, row)) != CT_OK) {
+		ct_err_store(c, err, rc);
+		goto fail;
+	}
+	char key[96];
+	json_t *snap = state(row, key);
+	json_t *payload = json_object();
+	ct_audit_state(payload, key, snap);
+	if ((rc = ct_audit_append(c, action, payload, err)) != CT_OK)
+		goto fail;
+	return ct_tx_commit(c, err);
+fail:
+	ct_tx_rollback(c);
+	return rc;
+}
+
 /* ---- verify ---- */
 
 /* entity key -> digest of its last recorded state. Open addressing; the

@@ -68,16 +68,10 @@ struct catalog_load {
 static enum ct_rc add_catalog_product(const struct ct_product *p, void *arg)
 {
 	struct catalog_load *cl = arg;
-	enum ct_rc rc = ct_store_product_add(cl->c->store, p);
-	if (rc != CT_OK)
-		return ct_err_store(cl->c, cl->err, rc);
+	struct ct_product row = *p;
 	cl->count++;
-	json_t *payload = json_object();
-	char key[CT_ID_MAX + 16];
-	snprintf(key, sizeof key, "product/%s", p->model);
-	ct_audit_state(payload, key, ct_snap_product(p));
-	json_object_set_new(payload, "source", json_string("catalog"));
-	return ct_audit_append(cl->c, "product.add", payload, cl->err);
+	return ct_write_audited(cl->c, "product.add", ct_product_insert, ct_product_state, &row,
+				cl->err);
 }
 
 enum ct_rc ct_ctx_create(struct ct_ctx *c, const char *path, const char *actor,

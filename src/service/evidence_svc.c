@@ -3,37 +3,29 @@
 #include <string.h>
 #include "svc_internal.h"
 
-/* Adds one evidence row and its audit event in a transaction. */
-static enum ct_rc record(struct ct_ctx *c, const char *action, const char *kind, int64_t *id,
-			 enum ct_rc (*add)(struct ct_store *, void *), void *row,
-			 json_t *(*snap)(const void *), struct ct_err *err, json_t **out)
+static enum ct_rc cert_insert(struct ct_store *s, void *row)
 {
-	enum ct_rc rc = ct_tx_begin(c, err);
-	if (rc != CT_OK)
-		return rc;
-	if ((rc = add(c->store, row)) != CT_OK) {
-		ct_err_store(c, err, rc);
-		goto fail;
-	}
-	json_t *payload = json_object();
-	char key[48];
-	snprintf(key, sizeof key, "%s/%lld", kind, (long long)*id);
-	ct_audit_state(payload, key, snap(row));
-	if ((rc = ct_audit_append(c, action, payload, err)) != CT_OK)
-		goto fail;
-	if ((rc = ct_tx_commit(c, err)) != CT_OK)
-		return rc;
-	*out = snap(row);
-	return CT_OK;
-fail:
-	ct_tx_rollback(c);
-	return rc;
+	return ct_store_certificate_add(s, row);
 }
 
-static enum ct_rc add_cert(struct ct_store *s, void *row) { return ct_store_certificate_add(s, row); }
-static json_t *snap_cert(const void *row) { return ct_snap_certificate(row); }
-static enum ct_rc add_domestic(struct ct_store *s, void *row) { return ct_store_domestic_add(s, row); }
-static json_t *snap_domestic(const void *row) { return ct_snap_domestic(row); }
+static json_t *cert_state(const void *row, char key[static 96])
+{
+	const struct ct_certificate_row *r = row;
+	snprintf(key, 96, "certificate/%lld", (long long)r->id);
+	return ct_snap_certificate(r);
+}
+
+static enum ct_rc domestic_insert(struct ct_store *s, void *row)
+{
+	return ct_store_domestic_add(s, row);
+}
+
+static json_t *domestic_state(const void *row, char key[static 96])
+{
+	const struct ct_domestic_row *r = row;
+	snprintf(key, 96, "domestic/%lld", (long long)r->id);
+	return ct_snap_domestic(r);
+}
 
 enum ct_rc ct_svc_lab_certify(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err)
 {
@@ -58,7 +50,9 @@ enum ct_rc ct_svc_lab_certify(struct ct_ctx *c, json_t *req, json_t **out, struc
 				  lab.id, ct_party_status_name(lab.status));
 	snprintf(r.product, sizeof r.product, "%s", p.model);
 	ct_ctx_timestamp(c, r.created_at);
-	return record(c, "lab.certify", "certificate", &r.id, add_cert, &r, snap_cert, err, out);
+	if ((rc = ct_write_audited(c, "lab.certify", cert_insert, cert_state, &r, err)) == CT_OK)
+		*out = ct_snap_certificate(&r);
+	return rc;
 }
 
 enum ct_rc ct_svc_domestic_record(struct ct_ctx *c, json_t *req, json_t **out,
@@ -80,8 +74,10 @@ enum ct_rc ct_svc_domestic_record(struct ct_ctx *c, json_t *req, json_t **out,
 		return rc;
 	snprintf(r.product, sizeof r.product, "%s", p.model);
 	ct_ctx_timestamp(c, r.created_at);
-	return record(c, "domestic.record", "domestic", &r.id, add_domestic, &r, snap_domestic, err,
-		      out);
+	if ((rc = ct_write_audited(c, "domestic.record", domestic_insert, domestic_state, &r,
+				   err)) == CT_OK)
+		*out = ct_snap_domestic(&r);
+	return rc;
 }
 
 struct evidence_walk {

@@ -12,32 +12,14 @@ static void reasons_csv(const struct ct_decision *d, char *buf, size_t size)
 	}
 }
 
-/* Writes the license (new or updated) and its audit event in one
- * transaction. */
-static enum ct_rc write_license(struct ct_ctx *c, struct ct_license_row *l, bool is_new,
-				const char *action, json_t *extra, struct ct_err *err)
+static enum ct_rc license_insert(struct ct_store *s, void *row) { return ct_store_license_add(s, row); }
+static enum ct_rc license_update(struct ct_store *s, void *row) { return ct_store_license_update(s, row); }
+
+static json_t *license_state(const void *row, char key[static 96])
 {
-	enum ct_rc rc = ct_tx_begin(c, err);
-	if (rc != CT_OK) {
-		json_decref(extra);
-		return rc;
-	}
-	rc = is_new ? ct_store_license_add(c->store, l) : ct_store_license_update(c->store, l);
-	if (rc != CT_OK) {
-		json_decref(extra);
-		ct_err_store(c, err, rc);
-		goto fail;
-	}
-	json_t *payload = extra ? extra : json_object();
-	char key[48];
-	snprintf(key, sizeof key, "license/%lld", (long long)l->id);
-	ct_audit_state(payload, key, ct_snap_license(l));
-	if ((rc = ct_audit_append(c, action, payload, err)) != CT_OK)
-		goto fail;
-	return ct_tx_commit(c, err);
-fail:
-	ct_tx_rollback(c);
-	return rc;
+	const struct ct_license_row *l = row;
+	snprintf(key, 96, "license/%lld", (long long)l->id);
+	return ct_snap_license(l);
 }
 
 enum ct_rc ct_svc_license_apply(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err)
@@ -95,7 +77,8 @@ enum ct_rc ct_svc_license_apply(struct ct_ctx *c, json_t *req, json_t **out, str
 	l.status = d.n_reasons ? CT_LIC_DENIED : CT_LIC_PENDING;
 	reasons_csv(&d, l.reasons, sizeof l.reasons);
 	ct_ctx_timestamp(c, l.created_at);
-	if ((rc = write_license(c, &l, true, "license.apply", NULL, err)) != CT_OK)
+	if ((rc = ct_write_audited(c, "license.apply", license_insert, license_state, &l, err)) !=
+	    CT_OK)
 		return rc;
 	json_t *reasons = json_array(), *messages = json_array();
 	for (int i = 0; i < d.n_reasons; i++) {
@@ -165,7 +148,7 @@ enum ct_rc ct_svc_license_act(struct ct_ctx *c, int64_t id, const char *action, 
 	snprintf(l.decision_note, sizeof l.decision_note, "%s", reason);
 	char act[32];
 	snprintf(act, sizeof act, "license.%s", action);
-	if ((rc = write_license(c, &l, false, act, NULL, err)) != CT_OK)
+	if ((rc = ct_write_audited(c, act, license_update, license_state, &l, err)) != CT_OK)
 		return rc;
 	*out = ct_snap_license(&l);
 	return CT_OK;

@@ -2,27 +2,14 @@
 #include <string.h>
 #include "svc_internal.h"
 
-static enum ct_rc write_party(struct ct_ctx *c, const struct ct_party *p, bool is_new,
-			      const char *action, struct ct_err *err)
+static enum ct_rc party_insert(struct ct_store *s, void *row) { return ct_store_party_add(s, row); }
+static enum ct_rc party_update(struct ct_store *s, void *row) { return ct_store_party_update(s, row); }
+
+static json_t *party_state(const void *row, char key[static 96])
 {
-	enum ct_rc rc = ct_tx_begin(c, err);
-	if (rc != CT_OK)
-		return rc;
-	rc = is_new ? ct_store_party_add(c->store, p) : ct_store_party_update(c->store, p);
-	if (rc != CT_OK) {
-		ct_err_store(c, err, rc);
-		goto fail;
-	}
-	json_t *payload = json_object();
-	char key[CT_ID_MAX + 16];
-	snprintf(key, sizeof key, "party/%s", p->id);
-	ct_audit_state(payload, key, ct_snap_party(p));
-	if ((rc = ct_audit_append(c, action, payload, err)) != CT_OK)
-		goto fail;
-	return ct_tx_commit(c, err);
-fail:
-	ct_tx_rollback(c);
-	return rc;
+	const struct ct_party *p = row;
+	snprintf(key, 96, "party/%s", p->id);
+	return ct_snap_party(p);
 }
 
 static bool id_ok(const char *id)
@@ -67,7 +54,7 @@ enum ct_rc ct_svc_party_add(struct ct_ctx *c, json_t *req, json_t **out, struct 
 			return ct_err_store(c, err, rc);
 	}
 	p.status = CT_PARTY_PENDING;
-	if ((rc = write_party(c, &p, true, "party.add", err)) != CT_OK)
+	if ((rc = ct_write_audited(c, "party.add", party_insert, party_state, &p, err)) != CT_OK)
 		return rc;
 	*out = ct_snap_party(&p);
 	return CT_OK;
@@ -116,7 +103,7 @@ enum ct_rc ct_svc_party_act(struct ct_ctx *c, const char *id, const char *action
 	snprintf(p.status_reason, sizeof p.status_reason, "%s", reason ? reason : "");
 	char act[32];
 	snprintf(act, sizeof act, "party.%s", action);
-	if ((rc = write_party(c, &p, false, act, err)) != CT_OK)
+	if ((rc = ct_write_audited(c, act, party_update, party_state, &p, err)) != CT_OK)
 		return rc;
 	*out = ct_snap_party(&p);
 	return CT_OK;

@@ -97,6 +97,18 @@ enum ct_rc ct_svc_product_show(struct ct_ctx *c, const char *model, json_t **out
 	return CT_OK;
 }
 
+enum ct_rc ct_product_insert(struct ct_store *s, void *row)
+{
+	return ct_store_product_add(s, row);
+}
+
+json_t *ct_product_state(const void *row, char key[static 96])
+{
+	const struct ct_product *p = row;
+	snprintf(key, 96, "product/%s", p->model);
+	return ct_snap_product(p);
+}
+
 static const char *const spec_fields[] = {
 	"vendor", "model", "name", "fp64", "fp32", "tf32", "fp16", "bf16", "fp8", "int8", "fp6",
 	"fp4", "bw_gbs", "mem_gb", "die_mm2", "datacenter", "us_available", "source", "date", NULL};
@@ -148,27 +160,12 @@ enum ct_rc ct_svc_product_add(struct ct_ctx *c, json_t *req, json_t **out, struc
 		snprintf(p.source, sizeof p.source, "entered by %s", c->actor);
 	if (ct_product_validate(&p, msg, sizeof msg) != CT_OK)
 		return ct_err_set(err, CT_EINVAL, NULL, "%s", msg);
-	if ((rc = ct_tx_begin(c, err)) != CT_OK)
-		return rc;
-	rc = ct_store_product_add(c->store, &p);
-	if (rc != CT_OK) {
-		ct_err_store(c, err, rc);
-		goto fail;
-	}
-	json_t *payload = json_object();
-	char key[CT_ID_MAX + 16];
-	snprintf(key, sizeof key, "product/%s", p.model);
-	ct_audit_state(payload, key, ct_snap_product(&p));
-	if ((rc = ct_audit_append(c, "product.add", payload, err)) != CT_OK)
-		goto fail;
-	if ((rc = ct_tx_commit(c, err)) != CT_OK)
+	if ((rc = ct_write_audited(c, "product.add", ct_product_insert, ct_product_state, &p, err)) !=
+	    CT_OK)
 		return rc;
 	*out = ct_snap_product(&p);
 	json_object_set_new(*out, "classification", classification_json(c, &p, ct_ctx_today(c)));
 	return CT_OK;
-fail:
-	ct_tx_rollback(c);
-	return rc;
 }
 
 enum ct_rc ct_svc_product_classify(struct ct_ctx *c, json_t *req, json_t **out,

@@ -3,27 +3,21 @@
 #include <string.h>
 #include "svc_internal.h"
 
-static enum ct_rc write_suspension(struct ct_ctx *c, struct ct_suspension_row *r, bool is_new,
-				   const char *action, struct ct_err *err)
+static enum ct_rc suspension_insert(struct ct_store *s, void *row)
 {
-	enum ct_rc rc = ct_tx_begin(c, err);
-	if (rc != CT_OK)
-		return rc;
-	rc = is_new ? ct_store_suspension_add(c->store, r) : ct_store_suspension_update(c->store, r);
-	if (rc != CT_OK) {
-		ct_err_store(c, err, rc);
-		goto fail;
-	}
-	json_t *payload = json_object();
-	char key[48];
-	snprintf(key, sizeof key, "suspension/%lld", (long long)r->id);
-	ct_audit_state(payload, key, ct_snap_suspension(r));
-	if ((rc = ct_audit_append(c, action, payload, err)) != CT_OK)
-		goto fail;
-	return ct_tx_commit(c, err);
-fail:
-	ct_tx_rollback(c);
-	return rc;
+	return ct_store_suspension_add(s, row);
+}
+
+static enum ct_rc suspension_update(struct ct_store *s, void *row)
+{
+	return ct_store_suspension_update(s, row);
+}
+
+static json_t *suspension_state(const void *row, char key[static 96])
+{
+	const struct ct_suspension_row *r = row;
+	snprintf(key, 96, "suspension/%lld", (long long)r->id);
+	return ct_snap_suspension(r);
 }
 
 enum ct_rc ct_svc_suspend(struct ct_ctx *c, const char *scope, const char *reason, json_t **out,
@@ -45,7 +39,8 @@ enum ct_rc ct_svc_suspend(struct ct_ctx *c, const char *scope, const char *reaso
 	snprintf(r.reason, sizeof r.reason, "%s", reason);
 	snprintf(r.created_by, sizeof r.created_by, "%s", c->actor);
 	ct_ctx_timestamp(c, r.created_at);
-	enum ct_rc rc = write_suspension(c, &r, true, "suspension.create", err);
+	enum ct_rc rc = ct_write_audited(c, "suspension.create", suspension_insert,
+					 suspension_state, &r, err);
 	if (rc == CT_OK)
 		*out = ct_snap_suspension(&r);
 	return rc;
@@ -63,7 +58,7 @@ enum ct_rc ct_svc_resume(struct ct_ctx *c, int64_t id, json_t **out, struct ct_e
 				  (long long)id, r.resumed_at);
 	ct_ctx_timestamp(c, r.resumed_at);
 	snprintf(r.resumed_by, sizeof r.resumed_by, "%s", c->actor);
-	rc = write_suspension(c, &r, false, "suspension.resume", err);
+	rc = ct_write_audited(c, "suspension.resume", suspension_update, suspension_state, &r, err);
 	if (rc == CT_OK)
 		*out = ct_snap_suspension(&r);
 	return rc;

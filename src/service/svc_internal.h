@@ -50,6 +50,17 @@ enum ct_rc ct_audit_append(struct ct_ctx *c, const char *action, json_t *payload
 /* The same with the payload already canonical text (see canon.h). */
 enum ct_rc ct_audit_append_text(struct ct_ctx *c, const char *action, const char *payload,
 				struct ct_err *err);
+/* Writes one row and the audit event recording its state, in one
+ * transaction (a savepoint inside another). write inserts or updates the
+ * row, setting its id; state names it in key ("license/12") and returns
+ * its state. The common shape of every single-row write. */
+typedef enum ct_rc (*ct_row_write_fn)(struct ct_store *s, void *row);
+typedef json_t *(*ct_row_state_fn)(const void *row, char key[static 96]);
+enum ct_rc ct_write_audited(struct ct_ctx *c, const char *action, ct_row_write_fn write,
+			    ct_row_state_fn state, void *row, struct ct_err *err);
+/* Products are written by product add and by the catalog at init. */
+enum ct_rc ct_product_insert(struct ct_store *s, void *row);
+json_t *ct_product_state(const void *row, char key[static 96]);
 /* Adds states[key] = state (stolen) to payload, creating "states". */
 void ct_audit_state(json_t *payload, const char *key, json_t *state);
 /* Lowercase hex BLAKE2b-256 of text. */

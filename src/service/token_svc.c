@@ -20,27 +20,14 @@ enum ct_rc ct_svc_token_state(const struct ct_token_row *t, json_t **out)
 	return *out ? CT_OK : CT_ENOMEM;
 }
 
-static enum ct_rc write_token(struct ct_ctx *c, struct ct_token_row *t, bool is_new,
-			      const char *action, struct ct_err *err)
+static enum ct_rc token_insert(struct ct_store *s, void *row) { return ct_store_token_add(s, row); }
+static enum ct_rc token_update(struct ct_store *s, void *row) { return ct_store_token_update(s, row); }
+
+static json_t *token_state(const void *row, char key[static 96])
 {
-	enum ct_rc rc = ct_tx_begin(c, err);
-	if (rc != CT_OK)
-		return rc;
-	rc = is_new ? ct_store_token_add(c->store, t) : ct_store_token_update(c->store, t);
-	if (rc != CT_OK) {
-		ct_err_store(c, err, rc);
-		goto fail;
-	}
-	json_t *payload = json_object();
-	char key[48];
-	snprintf(key, sizeof key, "token/%lld", (long long)t->id);
-	ct_audit_state(payload, key, token_json(t));
-	if ((rc = ct_audit_append(c, action, payload, err)) != CT_OK)
-		goto fail;
-	return ct_tx_commit(c, err);
-fail:
-	ct_tx_rollback(c);
-	return rc;
+	const struct ct_token_row *t = row;
+	snprintf(key, 96, "token/%lld", (long long)t->id);
+	return token_json(t);
 }
 
 enum ct_rc ct_svc_token_create(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err)
@@ -82,7 +69,7 @@ enum ct_rc ct_svc_token_create(struct ct_ctx *c, json_t *req, json_t **out, stru
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	ct_hash_hex(token, strlen(token), t.token_hash);
 	ct_ctx_timestamp(c, t.created_at);
-	if ((rc = write_token(c, &t, true, "token.create", err)) != CT_OK)
+	if ((rc = ct_write_audited(c, "token.create", token_insert, token_state, &t, err)) != CT_OK)
 		return rc;
 	*out = token_json(&t);
 	json_object_set_new(*out, "token", json_string(token));
@@ -120,7 +107,7 @@ enum ct_rc ct_svc_token_revoke(struct ct_ctx *c, int64_t id, json_t **out, struc
 		return ct_err_set(err, CT_ECONFLICT, NULL, "token %lld was already revoked at %s",
 				  (long long)id, t.revoked_at);
 	ct_ctx_timestamp(c, t.revoked_at);
-	if ((rc = write_token(c, &t, false, "token.revoke", err)) != CT_OK)
+	if ((rc = ct_write_audited(c, "token.revoke", token_update, token_state, &t, err)) != CT_OK)
 		return rc;
 	*out = token_json(&t);
 	return CT_OK;
