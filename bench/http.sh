@@ -19,7 +19,8 @@
 # requests still in flight when wrk stopped, at most one per connection)
 # and that `chiptoll audit verify` passes.
 #
-# Environment: HTTP_SECONDS, HTTP_CONNS, HTTP_FSYNC_SECONDS, HTTP_KEEP=1
+# Environment: HTTP_SECONDS, HTTP_CONNS, HTTP_THREADS (the server's reader
+# threads, 2), HTTP_FSYNC_SECONDS, HTTP_KEEP=1
 # (keep the temporary directory), BENCH_TMP (its parent), HTTP_PERF=1 (after
 # the measured runs, profile the server with perf during a GET load and a
 # booking load; reports in BUILD_DIR/bench/http-perf-{get,ship}.txt).
@@ -109,7 +110,7 @@ vtoken=$(run token create --role vendor --party NVIDIA --name bench-vendor | tok
 echo "setup: $n_lic licenses of 1,000,000 units, $n_batch certified batches, in $(($(date +%s) - t0)) s"
 
 # ---- the server ----
-"$ct" --db "$db" serve --listen 127.0.0.1:0 --threads 2 --port-file "$tmp/port" \
+"$ct" --db "$db" serve --listen 127.0.0.1:0 --threads ${HTTP_THREADS:-2} --port-file "$tmp/port" \
 	2>"$tmp/serve.log" &
 server=$!
 for _ in $(seq 1 100); do
@@ -153,7 +154,7 @@ non_2xx() { # NAME
 # A short warm-up so every pool thread has opened its connection.
 wrk -t2 -c"$conns" -d2s -H "Authorization: Bearer $vtoken" "$url/v1/licenses/1" >/dev/null 2>&1 || true
 
-echo "load: $conns connections, 2 wrk threads, ${secs} s each, server --threads 2"
+echo "load: $conns connections, 2 wrk threads, ${secs} s each, server --threads ${HTTP_THREADS:-2}"
 wrk_run healthz "$url/healthz"
 CT_TOKEN=$vtoken CT_PATH=/v1/licenses/1 wrk_run get -s "$root/bench/http_get.lua" "$url"
 run_tag=h$$
