@@ -18,6 +18,7 @@ struct ct_api_options {
 	size_t max_body;           /* bytes, default 1 MiB */
 	size_t max_batch_body;     /* bytes for a batch of shipments, default 32 MiB */
 	size_t max_elements;       /* JSON values in one body */
+	unsigned max_depth;        /* JSON nesting in one body */
 	size_t max_batch;          /* shipments in one batch request */
 	unsigned timeout_s;        /* idle connection timeout */
 	unsigned max_connections;

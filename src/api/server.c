@@ -59,6 +59,7 @@ void ct_api_default_options(struct ct_api_options *o)
 	/* 10,000 shipments with eight serials each are about 3 MB. */
 	o->max_batch_body = 32u << 20;
 	o->max_elements = 200000;
+	o->max_depth = CT_JSON_DEPTH_MAX;
 	o->max_batch = 10000;
 	o->timeout_s = 30;
 	o->max_connections = 1024;
@@ -233,9 +234,9 @@ static enum MHD_Result add_query_arg(void *cls, enum MHD_ValueKind kind, const c
 }
 
 /* Counts values and depth so a hostile body cannot make us walk forever. */
-static bool json_within(const json_t *v, int depth, size_t *budget)
+static bool json_within(const json_t *v, unsigned depth, unsigned max_depth, size_t *budget)
 {
-	if (depth > CT_JSON_DEPTH_MAX || *budget == 0)
+	if (depth > max_depth || *budget == 0)
 		return false;
 	(*budget)--;
 	const char *k;
@@ -243,11 +244,11 @@ static bool json_within(const json_t *v, int depth, size_t *budget)
 	size_t i;
 	if (json_is_object(v)) {
 		json_object_foreach((json_t *)v, k, x)
-			if (!json_within(x, depth + 1, budget))
+			if (!json_within(x, depth + 1, max_depth, budget))
 				return false;
 	} else if (json_is_array(v)) {
 		json_array_foreach(v, i, x)
-			if (!json_within(x, depth + 1, budget))
+			if (!json_within(x, depth + 1, max_depth, budget))
 				return false;
 	}
 	return true;
@@ -280,10 +281,13 @@ static bool build_request(struct request *rq, struct api_call *call, char *detai
 		return false;
 	}
 	size_t budget = rq->srv->opt->max_elements;
-	if (!json_is_object(call->req) || !json_within(call->req, 1, &budget)) {
-		snprintf(detail, dlen, "%s", json_is_object(call->req)
-			 ? "body: nested deeper than 16 levels or more values than the limit"
-			 : "body: must be a JSON object");
+	if (!json_is_object(call->req) || !json_within(call->req, 1, rq->srv->opt->max_depth, &budget)) {
+		if (json_is_object(call->req))
+			snprintf(detail, dlen, "body: nested deeper than %u levels (--max-depth) or "
+				 "more than %zu values (--max-elements)", rq->srv->opt->max_depth,
+				 rq->srv->opt->max_elements);
+		else
+			snprintf(detail, dlen, "body: must be a JSON object");
 		if (json_is_object(call->req))
 			*status = 413;
 		json_decref(call->req);

@@ -637,6 +637,7 @@ static const struct flag serve_flags[] = {{"--listen", "listen"}, {"--threads", 
 	{"--max-body", "max_body"}, {"--max-batch", "max_batch"}, {"--timeout", "timeout"},
 	{"--max-connections", "max_connections"}, {"--max-header", "max_header"},
 	{"--max-elements", "max_elements"}, {"--max-batch-body", "max_batch_body"},
+	{"--max-depth", "max_depth"},
 	{"--port-file", "port_file"}, {NULL, NULL}};
 static const struct flag limit_flags[] = {{"--limit", "limit"}, {NULL, NULL}};
 
@@ -726,7 +727,8 @@ const struct command ct_cli_commands[] = {
 	{"audit log", "[--limit N]", "the latest audit events", cmd_audit_log, limit_flags, 0},
 	{"serve",
 	 "[--listen HOST:PORT] [--threads N] [--max-body BYTES] [--max-batch N] [--timeout S] "
-	 "[--max-connections N] [--max-header BYTES] [--max-elements N] [--max-batch-body BYTES] "
+	 "[--max-connections N] [--max-header BYTES] [--max-elements N] [--max-depth N] "
+	 "[--max-batch-body BYTES] "
 	 "[--port-file FILE]",
 	 "serve the HTTP JSON API (default 127.0.0.1:8080) until SIGTERM or SIGINT",
 	 ct_cli_serve, serve_flags, 0},

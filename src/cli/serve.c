@@ -70,7 +70,8 @@ int ct_cli_serve(struct cli *cli, const struct command *cmd, int argc, char **ar
 		unsigned long long max;
 	} limits[] = {{"threads", 256}, {"max_body", 1ull << 30}, {"max_batch", 100000},
 		      {"timeout", 3600}, {"max_connections", 100000}, {"max_header", 1u << 20},
-		      {"max_elements", 10000000}, {"max_batch_body", 1ull << 31}};
+		      {"max_elements", 10000000}, {"max_batch_body", 1ull << 31},
+		      {"max_depth", 1000}};
 	for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
 		const char *v = json_string_value(json_object_get(req, limits[i].field));
 		unsigned long long n;
@@ -91,6 +92,7 @@ int ct_cli_serve(struct cli *cli, const struct command *cmd, int argc, char **ar
 		case 5: o.max_header = (size_t)n; break;
 		case 6: o.max_elements = (size_t)n; break;
 		case 7: o.max_batch_body = (size_t)n; break;
+		case 8: o.max_depth = (unsigned)n; break;
 		}
 	}
 	o.port_file = json_string_value(json_object_get(req, "port_file"));
