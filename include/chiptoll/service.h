@@ -98,8 +98,11 @@ enum ct_rc ct_svc_license_apply(struct ct_ctx *c, json_t *req, json_t **out, str
 enum ct_rc ct_svc_license_act(struct ct_ctx *c, int64_t id, const char *action, json_t *req,
 			      json_t **out, struct ct_err *err);
 enum ct_rc ct_svc_license_show(struct ct_ctx *c, int64_t id, json_t **out, struct ct_err *err);
-/* What show prints, from a row already in hand (new reference). */
+/* What show prints, from a row already in hand (new reference), and the
+ * same as JSON text (malloc'ed; NULL when out of memory) for a server that
+ * sends it as it is. */
 json_t *ct_svc_license_view(const struct ct_ctx *c, const struct ct_license_row *l);
+char *ct_svc_license_view_text(const struct ct_ctx *c, const struct ct_license_row *l);
 /* req: {vendor, customer, status, limit, offset}, all optional */
 enum ct_rc ct_svc_license_list(struct ct_ctx *c, json_t *req, json_t **out, struct ct_err *err);
 
@@ -167,6 +170,21 @@ enum ct_rc ct_svc_shipment_get(struct ct_ctx *c, int64_t id, struct ct_shipment_
 enum ct_rc ct_svc_idem_get(struct ct_ctx *c, const char *principal, const char *key,
 			   struct ct_idem_row *out);
 enum ct_rc ct_svc_idem_put(struct ct_ctx *c, const struct ct_idem_row *row);
+
+/* Restricted-party lists. format "sdn" takes three texts (sdn.csv,
+ * alt.csv, add.csv, in that order), "csl" and "dpl" one; each text's name
+ * is used in messages ("FILE line N: reason"). source names the list the
+ * import replaces (a-z 0-9 _ . -; NULL or "": the format's name). One
+ * transaction: the new version becomes the source's current one and the
+ * previous one is superseded, or nothing changes (CT_EINVAL with the line
+ * and reason for a malformed file). *out {source, format, entries, names,
+ * sha256, version, imported_at, actor, replaced}. */
+enum ct_rc ct_svc_lists_import(struct ct_ctx *c, const char *format, const char *source,
+			       const struct ct_list_text *files, size_t n_files, json_t **out,
+			       struct ct_err *err);
+/* {"lists": [{source, format, entries, names, sha256, version, imported_at,
+ * actor}]}: the current version of each source, by source. */
+enum ct_rc ct_svc_lists_show(struct ct_ctx *c, json_t **out, struct ct_err *err);
 
 /* audit: verify returns CT_OK with {"ok": true, "events": n}, or
  * CT_REJECTED with {"ok": false, "first_bad_seq": n, "problem": text}. */

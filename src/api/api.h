@@ -45,6 +45,7 @@ struct api_call {
 	/* result */
 	int status;
 	json_t *resp;                  /* JSON body, or a problem (see api_problem) */
+	char *resp_text;               /* or the body as JSON text already (owned) */
 	bool problem;
 };
 

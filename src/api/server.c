@@ -129,19 +129,26 @@ void api_result(struct api_call *call, enum ct_rc rc, json_t **outp, const struc
 	json_decref(out);
 }
 
+static enum MHD_Result send_raw(struct request *rq, int status, char *text, const char *type);
+
 static enum MHD_Result send_json(struct request *rq, int status, json_t *body, bool problem)
 {
 	char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	if (!text)
 		return MHD_NO;
-	size_t len = strlen(text);
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	return send_raw(rq, status, text, problem ? "application/problem+json" : "application/json");
+}
+
+/* Sends text (malloc'ed; freed here) as the body. */
+static enum MHD_Result send_raw(struct request *rq, int status, char *text, const char *type)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text,
+								 MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(text);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, "Content-Type",
-				problem ? "application/problem+json" : "application/json");
+	MHD_add_response_header(r, "Content-Type", type);
 	rq->status = status;
 	enum MHD_Result ret = MHD_queue_response(rq->conn, (unsigned)status, r);
 	MHD_destroy_response(r);
@@ -150,6 +157,11 @@ static enum MHD_Result send_json(struct request *rq, int status, json_t *body, b
 
 static enum MHD_Result send_call(struct request *rq, struct api_call *call)
 {
+	if (call->resp_text) {
+		char *text = call->resp_text;
+		call->resp_text = NULL;
+		return send_raw(rq, call->status, text, "application/json");
+	}
 	if (!call->resp)
 		api_problem(call, 500, NULL, "no response");
 	return send_json(rq, call->status, call->resp, call->problem);
@@ -165,20 +177,6 @@ static enum MHD_Result send_problem(struct request *rq, int status, const char *
 	return ret;
 }
 
-static enum MHD_Result send_text(struct request *rq, int status, char *text)
-{
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text,
-								 MHD_RESPMEM_MUST_FREE);
-	if (!r) {
-		free(text);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, "Content-Type", "text/plain; version=0.0.4");
-	rq->status = status;
-	enum MHD_Result ret = MHD_queue_response(rq->conn, (unsigned)status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
 
 /* ---- per-thread reader connections ---- */
 
@@ -376,7 +374,7 @@ static enum MHD_Result dispatch(struct server *s, struct request *rq)
 	if (rq->route->kind == ROUTE_OPEN) {
 		if (!rq->route->fn) {
 			char *text = api_metrics_text();
-			return text ? send_text(rq, 200, text) : MHD_NO;
+			return text ? send_raw(rq, 200, text, "text/plain; version=0.0.4") : MHD_NO;
 		}
 		struct api_call call = {0};
 		rq->route->fn(&call);

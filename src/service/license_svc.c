@@ -155,13 +155,27 @@ enum ct_rc ct_svc_license_act(struct ct_ctx *c, int64_t id, const char *action, 
 }
 
 /* The stored license plus what a reader wants derived from it. */
+char *ct_svc_license_view_text(const struct ct_ctx *c, const struct ct_license_row *l)
+{
+	struct ct_license_extras x = {
+		.units_left = l->units_approved - l->units_shipped,
+		.expired = l->valid_until != CT_DATE_NONE && ct_ctx_today(c) > l->valid_until,
+	};
+	struct ct_canon w;
+	ct_canon_init(&w);
+	ct_snap_license_write(&w, l, &x);
+	if (w.oom) {
+		ct_canon_free(&w);
+		return NULL;
+	}
+	return w.buf; /* the writer's buffer, now the caller's */
+}
+
 json_t *ct_svc_license_view(const struct ct_ctx *c, const struct ct_license_row *l)
 {
-	json_t *o = ct_snap_license(l);
-	ct_date today = ct_ctx_today(c);
-	json_object_set_new(o, "units_left", json_integer(l->units_approved - l->units_shipped));
-	json_object_set_new(o, "expired", json_boolean(l->valid_until != CT_DATE_NONE &&
-						      today > l->valid_until));
+	char *text = ct_svc_license_view_text(c, l);
+	json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+	free(text);
 	return o;
 }
 

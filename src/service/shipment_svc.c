@@ -342,7 +342,7 @@ static enum ct_rc book(struct ct_ctx *c, struct ship_req *r, struct gathered *g,
 		ct_snap_certificate_write(&w, &g->cert);
 	}
 	ct_canon_key(&w, lic_key);
-	ct_snap_license_write(&w, l);
+	ct_snap_license_write(&w, l, NULL);
 	ct_canon_key(&w, ship_key);
 	ct_snap_shipment_write(&w, &sh, r->serials, r->n_serials, postings, 2);
 	ct_canon_obj_end(&w);

@@ -119,7 +119,8 @@ static void write_csv_array(struct ct_canon *w, const char *csv)
 }
 
 /* Keys in strcmp order, as ct_canon requires. */
-void ct_snap_license_write(struct ct_canon *w, const struct ct_license_row *l)
+void ct_snap_license_write(struct ct_canon *w, const struct ct_license_row *l,
+			   const struct ct_license_extras *view)
 {
 	char uses[64], reasons_csv[CT_TEXT_MAX];
 	ct_end_uses_format(l->end_uses, uses);
@@ -133,6 +134,10 @@ void ct_snap_license_write(struct ct_canon *w, const struct ct_license_row *l)
 	ct_canon_str(w, l->destination);
 	ct_canon_key(w, "end_uses");
 	write_csv_array(w, uses);
+	if (view) {
+		ct_canon_key(w, "expired");
+		ct_canon_bool(w, view->expired);
+	}
 	ct_canon_key(w, "export_from");
 	ct_canon_str(w, l->export_from);
 	ct_canon_key(w, "from");
@@ -153,6 +158,10 @@ void ct_snap_license_write(struct ct_canon *w, const struct ct_license_row *l)
 	ct_canon_str(w, ct_license_status_name(l->status));
 	ct_canon_key(w, "units_approved");
 	ct_canon_int(w, l->units_approved);
+	if (view) {
+		ct_canon_key(w, "units_left");
+		ct_canon_int(w, view->units_left);
+	}
 	ct_canon_key(w, "units_requested");
 	ct_canon_int(w, l->units_requested);
 	ct_canon_key(w, "units_shipped");
@@ -168,7 +177,7 @@ json_t *ct_snap_license(const struct ct_license_row *l)
 {
 	struct ct_canon w;
 	ct_canon_init(&w);
-	ct_snap_license_write(&w, l);
+	ct_snap_license_write(&w, l, NULL);
 	return parse_canon(&w);
 }
 

@@ -83,13 +83,24 @@ enum ct_rc ct_snap_shipment(struct ct_ctx *c, const struct ct_shipment_row *sh, 
  * strcmp order); ct_snap_license/_certificate/_shipment parse what they
  * write, so there is one definition of each state. Serials sorted by
  * strcmp, postings in id order. */
-void ct_snap_license_write(struct ct_canon *w, const struct ct_license_row *l);
+/* view: NULL for the audited state; else the reader's extras (units left,
+ * expired as of the date) written in their sorted places. */
+struct ct_license_extras {
+	int64_t units_left;
+	bool expired;
+};
+void ct_snap_license_write(struct ct_canon *w, const struct ct_license_row *l,
+			   const struct ct_license_extras *view);
 void ct_snap_certificate_write(struct ct_canon *w, const struct ct_certificate_row *r);
 void ct_snap_shipment_write(struct ct_canon *w, const struct ct_shipment_row *sh,
 			    const char *const *serials, size_t n_serials,
 			    const struct ct_posting_row *postings, size_t n_postings);
 enum ct_rc ct_snap_remittance(struct ct_ctx *c, const struct ct_remittance_row *r, json_t **out);
 json_t *ct_snap_policy(const char *version, const char *document);
+/* A list version's audited state, with the digest of its stored entry
+ * and name rows (read from the store). */
+enum ct_rc ct_snap_list_version(struct ct_ctx *c, const struct ct_list_version_row *v,
+				json_t **out);
 /* A token's audited state (never the token itself). */
 enum ct_rc ct_svc_token_state(const struct ct_token_row *t, json_t **out);
 json_t *ct_json_date(ct_date d);        /* "YYYY-MM-DD" or null */
