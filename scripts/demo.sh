@@ -33,6 +33,17 @@ trap 'rm -rf "$tmp"' EXIT
 
 step "A fresh database with policy 2026-01-15 and the product catalog"
 run 0 bis-admin init
+
+step "Restricted-party lists: OFAC SDN, BIS Denied Persons, a CSL sample, the BIS Entity List"
+lists=$(cd "$(dirname "$0")/.." && pwd)/data/lists
+# quiet: one line per list, its source and entry count
+import_list() { "$bin" --actor bis-admin --json lists import "$@" |
+	sed -n 's/.*"source":"\([^"]*\)".*"entries":\([0-9]*\).*/  \1: \2 entries/p'; }
+import_list --format sdn "$lists"
+import_list --format dpl "$lists/bis_dpl.txt"
+import_list --format csl "$lists/csl_2019_sample.csv"
+import_list --format csl "$lists/bis_entity_list_2026.csv"
+import_list --format csl "$lists/entity_list_cn_ai.csv"
 run 0 bis-admin product classify H200
 run 0 bis-admin product compare H200 H20
 

@@ -24,4 +24,14 @@
 #define CT_REASONS_MAX       16      /* reasons reported for one decision */
 #define CT_LIST_LIMIT_MAX    100000  /* rows one list command returns */
 
+/* Restricted-party list files (OFAC SDN, CSL, BIS DPL). The largest real
+ * record is 3.7 KB (an Entity List row); a record may span lines inside
+ * quotes, so the limit is on the record. */
+#define CT_LIST_FILE_MAX     (64u << 20) /* one list file (bytes) */
+#define CT_LIST_RECORD_MAX   16384   /* one CSV/TSV record, all its lines (bytes) */
+#define CT_LIST_FIELDS_MAX   64      /* columns in one record */
+#define CT_LIST_ENTRIES_MAX  200000  /* entries in one list version */
+#define CT_LIST_NAMES_MAX    256     /* names and aliases of one entry */
+#define CT_LIST_SOURCE_MAX   64      /* a list source name (bytes) */
+
 #endif

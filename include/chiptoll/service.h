@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <stdint.h>
 #include "chiptoll/access.h"
+#include "chiptoll/lists.h"
 #include "chiptoll/policy.h"
 #include "chiptoll/rc.h"
 #include "chiptoll/store.h"

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include "chiptoll/date.h"
 #include "chiptoll/license.h"
+#include "chiptoll/limits.h"
+#include "chiptoll/lists.h"
 #include "chiptoll/party.h"
 #include "chiptoll/product.h"
 #include "chiptoll/rc.h"
@@ -268,6 +270,44 @@ enum ct_rc ct_store_idem_get(struct ct_store *s, const char *principal, const ch
 			     struct ct_idem_row *out);
 enum ct_rc ct_store_idem_add(struct ct_store *s, const struct ct_idem_row *r,
 			     const char *created_at);
+
+/* ---- restricted-party lists ---- */
+struct ct_list_version_row {
+	int64_t id;
+	char source[CT_LIST_SOURCE_MAX];  /* "sdn", "dpl", or the CSL import's source */
+	char format[8];                   /* "sdn" | "csl" | "dpl" */
+	int64_t entries, names;
+	char sha256[65];                  /* hex SHA-256 of the input (see service) */
+	char imported_at[24];
+	char actor[CT_NAME_MAX];
+	int64_t superseded_by;            /* 0 while current */
+};
+/* Adds a version (sets v->id) as the source's current one. The previous
+ * current version of the same source, if any, gets superseded_by = the
+ * new id (*replaced its id, else 0) and loses its entries and names. */
+enum ct_rc ct_store_list_version_add(struct ct_store *s, struct ct_list_version_row *v,
+				     int64_t *replaced);
+enum ct_rc ct_store_list_version_set_counts(struct ct_store *s, int64_t id, int64_t entries,
+					    int64_t names);
+enum ct_rc ct_store_list_version_get(struct ct_store *s, int64_t id,
+				     struct ct_list_version_row *out);
+typedef enum ct_rc (*ct_list_version_fn)(const struct ct_list_version_row *v, void *arg);
+/* current_only: one per source, by source; else every version by id. */
+enum ct_rc ct_store_list_version_each(struct ct_store *s, bool current_only,
+				      ct_list_version_fn fn, void *arg);
+/* Adds one entry of a version and its names (names[0] the primary). */
+enum ct_rc ct_store_list_entry_add(struct ct_store *s, int64_t version_id,
+				   const struct ct_list_entry *e);
+/* The stored rows of a version as text columns, entries then names, each
+ * in id order: table is "entry" (cols: id, entry_id, list, program, type,
+ * name, country, remarks, address) or "name" (cols: id, entry, name, kind,
+ * note). cols are valid during the call only. */
+typedef enum ct_rc (*ct_list_row_fn)(const char *table, const char *const *cols, int ncols,
+				     void *arg);
+enum ct_rc ct_store_list_rows_each(struct ct_store *s, int64_t version_id, ct_list_row_fn fn,
+				   void *arg);
+/* Entry and name rows of every version together. */
+enum ct_rc ct_store_list_totals(struct ct_store *s, int64_t *entries, int64_t *names);
 
 /* ---- audit ---- */
 struct ct_audit_row {

@@ -587,6 +587,133 @@ static int cmd_token_revoke(struct cli *cli, const struct command *cmd, int argc
 	return run_id(cli, cmd, argc, argv, ct_svc_token_revoke);
 }
 
+/* ---- restricted-party lists ---- */
+
+/* OFAC publishes sdn.csv, alt.csv and add.csv; copies are often kept
+ * prefixed (ofac_sdn.csv): either name is accepted in DIR. */
+static void sdn_path(const char *dir, const char *name, char *path, size_t size)
+{
+	snprintf(path, size, "%s/%s", dir, name);
+	if (access(path, F_OK) != 0) {
+		char alt[1024];
+		snprintf(alt, sizeof alt, "%s/ofac_%s", dir, name);
+		if (access(alt, F_OK) == 0)
+			snprintf(path, size, "%s", alt);
+	}
+}
+
+/* The default source of a CSL import: the file's base name without its
+ * extension, lowercased, other characters as '_' ("entity_list_cn_ai").
+ * A CSL file may hold several lists, and two Entity List extracts must
+ * not replace each other unless --source says they should. */
+static void csl_default_source(const char *path, char *out, size_t size)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = 0;
+	for (const char *p = base; *p && *p != '.' && n + 1 < size && n < CT_LIST_SOURCE_MAX - 1; p++) {
+		char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		out[n++] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ? c : '_';
+	}
+	out[n] = '\0';
+	if (!n)
+		snprintf(out, size, "csl");
+}
+
+static int cmd_lists_import(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	const char *pos[1];
+	json_t *req = NULL, *out = NULL;
+	struct ct_err err = {0};
+	int code = begin(cli, cmd, argc, argv, pos, &req);
+	if (code)
+		return code;
+	const char *format = json_string_value(json_object_get(req, "format"));
+	const char *source = json_string_value(json_object_get(req, "source"));
+	char paths[3][1024], src[CT_LIST_SOURCE_MAX], msg[512] = "";
+	struct ct_list_text files[3] = {{0}};
+	size_t n = 0;
+	enum ct_rc rc = CT_OK;
+	if (!format) {
+		rc = ct_err_set_cli(&err, "--format: required (sdn, csl or dpl)");
+		goto done;
+	}
+	if (strcmp(format, "sdn") == 0) {
+		static const char *const names[] = {"sdn.csv", "alt.csv", "add.csv"};
+		for (n = 0; n < 3; n++)
+			sdn_path(pos[0], names[n], paths[n], sizeof paths[n]);
+	} else {
+		snprintf(paths[0], sizeof paths[0], "%s", pos[0]);
+		n = 1;
+		if (!source && strcmp(format, "csl") == 0) {
+			csl_default_source(pos[0], src, sizeof src);
+			source = src;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		errno = 0;
+		files[i].name = paths[i];
+		files[i].text = ct_cli_read_file(paths[i], CT_LIST_FILE_MAX, &files[i].len, msg,
+						 sizeof msg);
+		if (!files[i].text) {
+			rc = ct_err_set_cli(&err, msg);
+			goto done;
+		}
+	}
+	rc = ct_svc_lists_import(&cli->ctx, format, source, files, n, &out, &err);
+	if (rc == CT_OK && !cli->json) {
+		printf("imported %s (%s): %lld entries, %lld names, version %lld%s\nsha256 %s\n",
+		       json_string_value(json_object_get(out, "source")), format,
+		       (long long)json_integer_value(json_object_get(out, "entries")),
+		       (long long)json_integer_value(json_object_get(out, "names")),
+		       (long long)json_integer_value(json_object_get(out, "version")),
+		       json_is_integer(json_object_get(out, "replaced")) ? " (replaces the previous)"
+									  : "",
+		       json_string_value(json_object_get(out, "sha256")));
+		json_decref(out);
+		code = 0;
+		goto out;
+	}
+done:
+	code = ct_cli_finish(cli, rc, out, &err);
+out:
+	for (size_t i = 0; i < 3; i++)
+		free((char *)files[i].text);
+	json_decref(req);
+	return code;
+}
+
+static int cmd_lists_show(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	const char *pos[1];
+	json_t *req, *out = NULL;
+	struct ct_err err = {0};
+	int code = begin(cli, cmd, argc, argv, pos, &req);
+	if (code)
+		return code;
+	json_decref(req);
+	enum ct_rc rc = ct_svc_lists_show(&cli->ctx, &out, &err);
+	if (rc == CT_OK && !cli->json) {
+		json_t *l;
+		size_t i;
+		if (!json_array_size(json_object_get(out, "lists")))
+			printf("no lists imported: run 'chiptoll lists import'\n");
+		json_array_foreach(json_object_get(out, "lists"), i, l)
+			printf("%-24s %-4s %7lld entries  version %-4lld %s  sha256 %.16s…\n",
+			       json_string_value(json_object_get(l, "source")),
+			       json_string_value(json_object_get(l, "format")),
+			       (long long)json_integer_value(json_object_get(l, "entries")),
+			       (long long)json_integer_value(json_object_get(l, "version")),
+			       json_string_value(json_object_get(l, "imported_at")),
+			       json_string_value(json_object_get(l, "sha256")));
+		json_decref(out);
+		return 0;
+	}
+	return ct_cli_finish(cli, rc, out, &err);
+}
+
 /* ---- the table ---- */
 
 static const struct flag no_flags[] = {{NULL, NULL}};
@@ -640,6 +767,8 @@ static const struct flag serve_flags[] = {{"--listen", "listen"}, {"--threads", 
 	{"--max-depth", "max_depth"},
 	{"--port-file", "port_file"}, {NULL, NULL}};
 static const struct flag limit_flags[] = {{"--limit", "limit"}, {NULL, NULL}};
+static const struct flag lists_import_flags[] = {{"--format", "format"}, {"--source", "source"},
+	{NULL, NULL}};
 
 const struct command ct_cli_commands[] = {
 	{"init", "[--policy FILE] [--catalog FILE]",
@@ -740,5 +869,10 @@ const struct command ct_cli_commands[] = {
 	{"token list", "", "list API tokens (never the tokens themselves)", cmd_token_list,
 	 no_flags, 0},
 	{"token revoke", "ID", "revoke an API token for good", cmd_token_revoke, no_flags, 1},
+	{"lists import", "--format sdn DIR | --format csl FILE [--source NAME] | --format dpl FILE",
+	 "import a restricted-party list version, replacing the source's previous one (exit 2 "
+	 "and the line if malformed)", cmd_lists_import, lists_import_flags, 1},
+	{"lists show", "", "the current version of each imported list", cmd_lists_show, no_flags,
+	 0},
 	{NULL, NULL, NULL, NULL, NULL, 0},
 };

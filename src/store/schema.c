@@ -89,6 +89,27 @@ static const char *const migrations[] = {
 	" key TEXT NOT NULL, principal TEXT NOT NULL, route TEXT NOT NULL,"
 	" request_hash TEXT NOT NULL, status INTEGER NOT NULL, response TEXT NOT NULL,"
 	" created_at TEXT NOT NULL, PRIMARY KEY (principal, key)) WITHOUT ROWID;",
+	/* 3: restricted-party lists. One row per imported version; a source's
+	 * current version is its row with superseded_by NULL. Entries and
+	 * names are kept for current versions only (an import deletes the
+	 * previous version's), but every version row stays as history. */
+	"CREATE TABLE list_versions ("
+	" id INTEGER PRIMARY KEY, source TEXT NOT NULL, format TEXT NOT NULL,"
+	" entries INTEGER NOT NULL, names INTEGER NOT NULL, sha256 TEXT NOT NULL,"
+	" imported_at TEXT NOT NULL, actor TEXT NOT NULL, superseded_by INTEGER);"
+	"CREATE INDEX list_versions_source ON list_versions(source, superseded_by, id);"
+	"CREATE TABLE list_entries ("
+	" id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL, entry_id TEXT NOT NULL,"
+	" list TEXT NOT NULL, program TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL,"
+	" country TEXT NOT NULL, remarks TEXT NOT NULL, address TEXT NOT NULL);"
+	"CREATE INDEX list_entries_version ON list_entries(version_id, id);"
+	"CREATE INDEX list_entries_listed ON list_entries(version_id, entry_id);"
+	/* Every name an entry is listed under, the unit screening matches. */
+	"CREATE TABLE list_names ("
+	" id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL, entry INTEGER NOT NULL,"
+	" name TEXT NOT NULL, kind TEXT NOT NULL, note TEXT NOT NULL);"
+	"CREATE INDEX list_names_version ON list_names(version_id, id);"
+	"CREATE INDEX list_names_entry ON list_names(entry, id);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
