@@ -27,6 +27,21 @@ struct flag {
 	const char *field;
 };
 
+typedef enum ct_rc (*req_fn)(struct ct_ctx *, json_t *, json_t **, struct ct_err *);
+typedef enum ct_rc (*none_fn)(struct ct_ctx *, json_t **, struct ct_err *);
+typedef enum ct_rc (*name_fn)(struct ct_ctx *, const char *, json_t **, struct ct_err *);
+typedef enum ct_rc (*id_fn)(struct ct_ctx *, int64_t, json_t **, struct ct_err *);
+
+/* Most commands are one service call of a common shape, named in the
+ * table; the others have a run function of their own. */
+enum command_shape {
+	SHAPE_CUSTOM,           /* run does it all */
+	SHAPE_REQUEST,          /* flags -> request object -> svc.req */
+	SHAPE_NONE,             /* no input -> svc.none */
+	SHAPE_NAME,             /* one positional name -> svc.name */
+	SHAPE_ID,               /* one positional numeric id -> svc.id */
+};
+
 struct command {
 	const char *name;       /* "license apply" */
 	const char *usage;      /* after the name */
@@ -34,7 +49,18 @@ struct command {
 	int (*run)(struct cli *cli, const struct command *cmd, int argc, char **argv);
 	const struct flag *flags;
 	int positionals;        /* exact number of positional arguments */
+	enum command_shape shape;
+	union {
+		req_fn req;
+		none_fn none;
+		name_fn name;
+		id_fn id;
+	} svc;
 };
+
+/* Runs a command: its own run function or the service call of its shape.
+ * Returns the exit code. */
+int ct_cli_run(struct cli *cli, const struct command *cmd, int argc, char **argv);
 
 extern const struct command ct_cli_commands[];
 

@@ -12,8 +12,6 @@
 #define CT_DATA_DIR "data"
 #endif
 
-typedef enum ct_rc (*req_fn)(struct ct_ctx *, json_t *, json_t **, struct ct_err *);
-
 /* Runs a command whose whole input is its flags. */
 static int run_request(struct cli *cli, const struct command *cmd, int argc, char **argv,
 		       req_fn fn)
@@ -49,10 +47,6 @@ static int begin(struct cli *cli, const struct command *cmd, int argc, char **ar
 	}
 	return code;
 }
-
-typedef enum ct_rc (*none_fn)(struct ct_ctx *, json_t **, struct ct_err *);
-typedef enum ct_rc (*name_fn)(struct ct_ctx *, const char *, json_t **, struct ct_err *);
-typedef enum ct_rc (*id_fn)(struct ct_ctx *, int64_t, json_t **, struct ct_err *);
 
 /* A command with no input beyond the database. */
 static int run_none(struct cli *cli, const struct command *cmd, int argc, char **argv,
@@ -241,20 +235,11 @@ static int cmd_product_list(struct cli *cli, const struct command *cmd, int argc
 	return ct_cli_finish(cli, rc, out, &err);
 }
 
-static int cmd_product_show(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_name(cli, cmd, argc, argv, ct_svc_product_show);
-}
-
-static int cmd_product_add(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_request(cli, cmd, argc, argv, ct_svc_product_add);
-}
-
 static int cmd_product_classify(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	/* MODEL is optional: classify either a catalog product or figures. */
-	const struct command one = {cmd->name, cmd->usage, cmd->summary, NULL, cmd->flags, 1};
+	const struct command one = {.name = cmd->name, .usage = cmd->usage,
+				    .summary = cmd->summary, .flags = cmd->flags, .positionals = 1};
 	bool has_model = false;
 	for (int i = 0; i < argc; i++) {
 		if (strncmp(argv[i], "--", 2) == 0) {
@@ -296,11 +281,6 @@ static int cmd_product_compare(struct cli *cli, const struct command *cmd, int a
 
 /* ---- parties ---- */
 
-static int cmd_party_add(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_request(cli, cmd, argc, argv, ct_svc_party_add);
-}
-
 static int cmd_party_act(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	const char *pos[1];
@@ -322,11 +302,6 @@ static int cmd_party_act(struct cli *cli, const struct command *cmd, int argc, c
 	return ct_cli_finish(cli, rc, out, &err);
 }
 
-static int cmd_party_show(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_name(cli, cmd, argc, argv, ct_svc_party_show);
-}
-
 static int cmd_party_list(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	const char *pos[1];
@@ -342,11 +317,6 @@ static int cmd_party_list(struct cli *cli, const struct command *cmd, int argc, 
 }
 
 /* ---- licenses ---- */
-
-static int cmd_license_apply(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_request(cli, cmd, argc, argv, ct_svc_license_apply);
-}
 
 static int cmd_license_act(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
@@ -369,27 +339,7 @@ static int cmd_license_act(struct cli *cli, const struct command *cmd, int argc,
 	return code ? code : ct_cli_finish(cli, rc, out, &err);
 }
 
-static int cmd_license_show(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_id(cli, cmd, argc, argv, ct_svc_license_show);
-}
-
-static int cmd_license_list(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_request(cli, cmd, argc, argv, ct_svc_license_list);
-}
-
 /* ---- evidence ---- */
-
-static int cmd_lab_certify(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_request(cli, cmd, argc, argv, ct_svc_lab_certify);
-}
-
-static int cmd_domestic_record(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_request(cli, cmd, argc, argv, ct_svc_domestic_record);
-}
 
 /* ---- shipments ---- */
 
@@ -421,11 +371,6 @@ static int cmd_ship(struct cli *cli, const struct command *cmd, int argc, char *
 	return code ? code : ct_cli_finish(cli, rc, out, &err);
 }
 
-static int cmd_shipment_show(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_id(cli, cmd, argc, argv, ct_svc_shipment_show);
-}
-
 int ct_cli_import_shipments(struct cli *cli, const struct command *cmd, int argc, char **argv);
 int ct_cli_serve(struct cli *cli, const struct command *cmd, int argc, char **argv);
 int ct_cli_routes(struct cli *cli, const struct command *cmd, int argc, char **argv);
@@ -447,16 +392,6 @@ static int cmd_ledger_balance(struct cli *cli, const struct command *cmd, int ar
 	return ct_cli_finish(cli, rc, out, &err);
 }
 
-static int cmd_ledger_statement(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_request(cli, cmd, argc, argv, ct_svc_ledger_statement);
-}
-
-static int cmd_ledger_remit(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_request(cli, cmd, argc, argv, ct_svc_ledger_remit);
-}
-
 /* ---- suspensions ---- */
 
 static int cmd_suspend(struct cli *cli, const struct command *cmd, int argc, char **argv)
@@ -471,16 +406,6 @@ static int cmd_suspend(struct cli *cli, const struct command *cmd, int argc, cha
 				       json_string_value(json_object_get(req, "reason")), &out, &err);
 	json_decref(req);
 	return ct_cli_finish(cli, rc, out, &err);
-}
-
-static int cmd_resume(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_id(cli, cmd, argc, argv, ct_svc_resume);
-}
-
-static int cmd_suspension_list(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_none(cli, cmd, argc, argv, ct_svc_suspension_list);
 }
 
 /* ---- reports and audit ---- */
@@ -527,11 +452,6 @@ static int cmd_audit_verify(struct cli *cli, const struct command *cmd, int argc
 	return ct_cli_finish(cli, rc, out, &err);
 }
 
-static int cmd_audit_head(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_none(cli, cmd, argc, argv, ct_svc_audit_head);
-}
-
 static int cmd_audit_log(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
 	const char *pos[1];
@@ -571,21 +491,6 @@ static int cmd_audit_log(struct cli *cli, const struct command *cmd, int argc, c
 }
 
 /* ---- API tokens ---- */
-
-static int cmd_token_create(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_request(cli, cmd, argc, argv, ct_svc_token_create);
-}
-
-static int cmd_token_list(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_none(cli, cmd, argc, argv, ct_svc_token_list);
-}
-
-static int cmd_token_revoke(struct cli *cli, const struct command *cmd, int argc, char **argv)
-{
-	return run_id(cli, cmd, argc, argv, ct_svc_token_revoke);
-}
 
 /* ---- restricted-party lists ---- */
 
@@ -714,6 +619,23 @@ static int cmd_lists_show(struct cli *cli, const struct command *cmd, int argc, 
 	return ct_cli_finish(cli, rc, out, &err);
 }
 
+int ct_cli_run(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	switch (cmd->shape) {
+	case SHAPE_REQUEST:
+		return run_request(cli, cmd, argc, argv, cmd->svc.req);
+	case SHAPE_NONE:
+		return run_none(cli, cmd, argc, argv, cmd->svc.none);
+	case SHAPE_NAME:
+		return run_name(cli, cmd, argc, argv, cmd->svc.name);
+	case SHAPE_ID:
+		return run_id(cli, cmd, argc, argv, cmd->svc.id);
+	case SHAPE_CUSTOM:
+		break;
+	}
+	return cmd->run(cli, cmd, argc, argv);
+}
+
 /* ---- the table ---- */
 
 static const struct flag no_flags[] = {{NULL, NULL}};
@@ -773,106 +695,124 @@ static const struct flag lists_import_flags[] = {{"--format", "format"}, {"--sou
 const struct command ct_cli_commands[] = {
 	{"init", "[--policy FILE] [--catalog FILE]",
 	 "create the database with the bundled policy and product catalog (exit 4 if it exists)",
-	 cmd_init, init_flags, 0},
+	 cmd_init, init_flags, 0, SHAPE_CUSTOM, {NULL}},
 	{"policy show", "", "print the policy version in force, with its citations",
-	 cmd_policy_show, no_flags, 0},
+	 cmd_policy_show, no_flags, 0, SHAPE_CUSTOM, {NULL}},
 	{"policy load", "FILE", "validate and load a new policy version", cmd_policy_load,
-	 no_flags, 1},
+	 no_flags, 1, SHAPE_CUSTOM, {NULL}},
 	{"product list", "", "list the catalog with TPP and 3A090 class", cmd_product_list,
-	 no_flags, 0},
+	 no_flags, 0, SHAPE_CUSTOM, {NULL}},
 	{"product show", "MODEL", "a product's figures, classification and program eligibility",
-	 cmd_product_show, no_flags, 1},
+	 NULL, no_flags, 1, SHAPE_NAME, {.name = ct_svc_product_show}},
 	{"product add",
 	 "--vendor V --model M [--name N] [--fp64 X --fp32 X --tf32 X --fp16 X --bf16 X --fp8 X "
 	 "--int8 X --fp6 X --fp4 X] [--bw-gbs X] [--mem-gb X] [--die-mm2 X] [--datacenter yes|no] "
 	 "[--us-available YYYY-MM-DD]",
-	 "register a product (dense TFLOPS/TOPS)", cmd_product_add, product_add_flags, 0},
+	 "register a product (dense TFLOPS/TOPS)", NULL, product_add_flags, 0,
+	 SHAPE_REQUEST, {.req = ct_svc_product_add}},
 	{"product classify", "MODEL [--date D] | --fp8 X ... [spec flags as for add]",
 	 "TPP, performance density, ECCN 3A090 class and program eligibility",
-	 cmd_product_classify, classify_flags, 0},
+	 cmd_product_classify, classify_flags, 0, SHAPE_CUSTOM, {NULL}},
 	{"product compare", "A B", "like-for-like ratios of two products (dense figures)",
-	 cmd_product_compare, no_flags, 2},
+	 cmd_product_compare, no_flags, 2, SHAPE_CUSTOM, {NULL}},
 	{"party add",
 	 "--role vendor|customer|lab --id ID --name NAME [--name-zh NAME] --country CC "
 	 "[--hq-country CC] [--parent ID] [--end-uses training,inference,research,cloud,military]",
-	 "register a vendor, customer or lab (status pending)", cmd_party_add, party_add_flags, 0},
-	{"party approve", "ID", "approve a pending party", cmd_party_act, no_flags, 1},
-	{"party reinstate", "ID", "reinstate a suspended party", cmd_party_act, no_flags, 1},
-	{"party suspend", "ID --reason TEXT", "suspend a party", cmd_party_act, reason_flags, 1},
+	 "register a vendor, customer or lab (status pending)", NULL, party_add_flags, 0,
+	 SHAPE_REQUEST, {.req = ct_svc_party_add}},
+	{"party approve", "ID", "approve a pending party", cmd_party_act, no_flags, 1,
+	 SHAPE_CUSTOM, {NULL}},
+	{"party reinstate", "ID", "reinstate a suspended party", cmd_party_act, no_flags, 1,
+	 SHAPE_CUSTOM, {NULL}},
+	{"party suspend", "ID --reason TEXT", "suspend a party", cmd_party_act, reason_flags, 1,
+	 SHAPE_CUSTOM, {NULL}},
 	{"party revoke", "ID --reason TEXT", "revoke a party for good", cmd_party_act,
-	 reason_flags, 1},
-	{"party show", "ID", "show a party", cmd_party_show, no_flags, 1},
-	{"party list", "[--role R]", "list parties", cmd_party_list, role_flags, 0},
+	 reason_flags, 1, SHAPE_CUSTOM, {NULL}},
+	{"party show", "ID", "show a party", NULL, no_flags, 1,
+	 SHAPE_NAME, {.name = ct_svc_party_show}},
+	{"party list", "[--role R]", "list parties", cmd_party_list, role_flags, 0,
+	 SHAPE_CUSTOM, {NULL}},
 	{"license apply",
 	 "--vendor V --customer C --product MODEL --units N --end-use E[,E] [--from D] "
 	 "[--until D] [--export-from CC]",
 	 "apply for a license: automatic checks, then pending or denied (exit 1)",
-	 cmd_license_apply, apply_flags, 0},
+	 NULL, apply_flags, 0, SHAPE_REQUEST, {.req = ct_svc_license_apply}},
 	{"license approve", "ID [--units N]", "approve a pending license", cmd_license_act,
-	 approve_flags, 1},
+	 approve_flags, 1, SHAPE_CUSTOM, {NULL}},
 	{"license deny", "ID --reason TEXT", "deny a pending license", cmd_license_act,
-	 reason_flags, 1},
+	 reason_flags, 1, SHAPE_CUSTOM, {NULL}},
 	{"license suspend", "ID --reason TEXT", "suspend an approved license", cmd_license_act,
-	 reason_flags, 1},
-	{"license revoke", "ID --reason TEXT", "revoke a license", cmd_license_act, reason_flags, 1},
-	{"license reinstate", "ID", "reinstate a suspended license", cmd_license_act, no_flags, 1},
-	{"license show", "ID", "show a license", cmd_license_show, no_flags, 1},
+	 reason_flags, 1, SHAPE_CUSTOM, {NULL}},
+	{"license revoke", "ID --reason TEXT", "revoke a license", cmd_license_act, reason_flags, 1,
+	 SHAPE_CUSTOM, {NULL}},
+	{"license reinstate", "ID", "reinstate a suspended license", cmd_license_act, no_flags, 1,
+	 SHAPE_CUSTOM, {NULL}},
+	{"license show", "ID", "show a license", NULL, no_flags, 1,
+	 SHAPE_ID, {.id = ct_svc_license_show}},
 	{"license list", "[--vendor V] [--customer C] [--status S] [--limit N] [--offset N]",
-	 "list licenses", cmd_license_list, license_list_flags, 0},
+	 "list licenses", NULL, license_list_flags, 0, SHAPE_REQUEST, {.req = ct_svc_license_list}},
 	{"lab certify", "--lab L --product MODEL --batch B --units N [--date D]",
-	 "file a lab's performance-verification certificate for a batch", cmd_lab_certify,
-	 certify_flags, 0},
+	 "file a lab's performance-verification certificate for a batch", NULL, certify_flags, 0,
+	 SHAPE_REQUEST, {.req = ct_svc_lab_certify}},
 	{"domestic record", "--vendor V --product MODEL --units N [--date D]",
-	 "record US end-use shipments (the volume cap's denominator)", cmd_domestic_record,
-	 domestic_flags, 0},
+	 "record US end-use shipments (the volume cap's denominator)", NULL, domestic_flags, 0,
+	 SHAPE_REQUEST, {.req = ct_svc_domestic_record}},
 	{"ship",
 	 "--license ID --units N --unit-value USD --batch B [--date D] [--serials FILE|-] "
 	 "[--key KEY]",
 	 "book an export shipment with its fee, or get the rule that rejects it (exit 1)",
-	 cmd_ship, ship_flags, 0},
+	 cmd_ship, ship_flags, 0, SHAPE_CUSTOM, {NULL}},
 	{"shipment show", "ID", "show a booked shipment with serials and postings",
-	 cmd_shipment_show, no_flags, 1},
+	 NULL, no_flags, 1, SHAPE_ID, {.id = ct_svc_shipment_show}},
 	{"import shipments", "FILE|-",
 	 "book JSON Lines of shipments (fields of ship), each on its own", ct_cli_import_shipments,
-	 no_flags, 1},
+	 no_flags, 1, SHAPE_CUSTOM, {NULL}},
 	{"ledger balance", "[--vendor V]", "fees accrued, remitted and outstanding",
-	 cmd_ledger_balance, vendor_flags, 0},
+	 cmd_ledger_balance, vendor_flags, 0, SHAPE_CUSTOM, {NULL}},
 	{"ledger statement", "--vendor V [--from D] [--until D]",
-	 "a vendor's fee statement with running balance", cmd_ledger_statement, statement_flags,
-	 0},
+	 "a vendor's fee statement with running balance", NULL, statement_flags, 0,
+	 SHAPE_REQUEST, {.req = ct_svc_ledger_statement}},
 	{"ledger remit", "--vendor V --amount USD --ref REF [--key KEY] [--date D]",
-	 "record a remittance that settles fees", cmd_ledger_remit, remit_flags, 0},
+	 "record a remittance that settles fees", NULL, remit_flags, 0,
+	 SHAPE_REQUEST, {.req = ct_svc_ledger_remit}},
 	{"suspend", "--scope all|vendor:ID|customer:ID|product:MODEL|program:ID --reason TEXT",
-	 "suspend bookings in a scope at once (prints its id)", cmd_suspend, suspend_flags, 0},
-	{"resume", "SUSPENSION_ID", "lift a suspension", cmd_resume, no_flags, 1},
-	{"suspension list", "", "list suspensions", cmd_suspension_list, no_flags, 0},
+	 "suspend bookings in a scope at once (prints its id)", cmd_suspend, suspend_flags, 0,
+	 SHAPE_CUSTOM, {NULL}},
+	{"resume", "SUSPENSION_ID", "lift a suspension", NULL, no_flags, 1,
+	 SHAPE_ID, {.id = ct_svc_resume}},
+	{"suspension list", "", "list suspensions", NULL, no_flags, 0,
+	 SHAPE_NONE, {.none = ct_svc_suspension_list}},
 	{"report", "fees|caps|licenses [--format table|json|csv]",
-	 "fees by vendor and program; cap use per product; licenses", cmd_report, report_flags, 1},
+	 "fees by vendor and program; cap use per product; licenses", cmd_report, report_flags, 1,
+	 SHAPE_CUSTOM, {NULL}},
 	{"audit verify", "[--anchor SEQ:HASH]",
 	 "check the hash chain and every audited row, and an anchor recorded earlier (exit 1 "
-	 "if broken)", cmd_audit_verify, anchor_flags, 0},
+	 "if broken)", cmd_audit_verify, anchor_flags, 0, SHAPE_CUSTOM, {NULL}},
 	{"audit head", "", "the last event's sequence number and hash: an anchor to keep outside "
-	 "the database", cmd_audit_head, no_flags, 0},
-	{"audit log", "[--limit N]", "the latest audit events", cmd_audit_log, limit_flags, 0},
+	 "the database", NULL, no_flags, 0, SHAPE_NONE, {.none = ct_svc_audit_head}},
+	{"audit log", "[--limit N]", "the latest audit events", cmd_audit_log, limit_flags, 0,
+	 SHAPE_CUSTOM, {NULL}},
 	{"serve",
 	 "[--listen HOST:PORT] [--threads N] [--max-body BYTES] [--max-batch N] [--timeout S] "
 	 "[--max-connections N] [--max-header BYTES] [--max-elements N] [--max-depth N] "
 	 "[--max-batch-body BYTES] "
 	 "[--port-file FILE]",
 	 "serve the HTTP JSON API (default 127.0.0.1:8080) until SIGTERM or SIGINT",
-	 ct_cli_serve, serve_flags, 0},
+	 ct_cli_serve, serve_flags, 0, SHAPE_CUSTOM, {NULL}},
 	{"routes", "", "list the HTTP API's routes with the roles allowed on each", ct_cli_routes,
-	 no_flags, 0},
+	 no_flags, 0, SHAPE_CUSTOM, {NULL}},
 	{"token create", "--role regulator|auditor|vendor|customer|lab [--party ID] [--name TEXT]",
-	 "create an API token; it is printed once, only its hash is kept", cmd_token_create,
-	 token_flags, 0},
-	{"token list", "", "list API tokens (never the tokens themselves)", cmd_token_list,
-	 no_flags, 0},
-	{"token revoke", "ID", "revoke an API token for good", cmd_token_revoke, no_flags, 1},
+	 "create an API token; it is printed once, only its hash is kept", NULL, token_flags, 0,
+	 SHAPE_REQUEST, {.req = ct_svc_token_create}},
+	{"token list", "", "list API tokens (never the tokens themselves)", NULL, no_flags, 0,
+	 SHAPE_NONE, {.none = ct_svc_token_list}},
+	{"token revoke", "ID", "revoke an API token for good", NULL, no_flags, 1,
+	 SHAPE_ID, {.id = ct_svc_token_revoke}},
 	{"lists import", "--format sdn DIR | --format csl FILE [--source NAME] | --format dpl FILE",
 	 "import a restricted-party list version, replacing the source's previous one (exit 2 "
-	 "and the line if malformed)", cmd_lists_import, lists_import_flags, 1},
-	{"lists show", "", "the current version of each imported list", cmd_lists_show, no_flags,
-	 0},
-	{NULL, NULL, NULL, NULL, NULL, 0},
+	 "and the line if malformed)", cmd_lists_import, lists_import_flags, 1,
+	 SHAPE_CUSTOM, {NULL}},
+	{"lists show", "", "the current version of each imported list", cmd_lists_show, no_flags, 0,
+	 SHAPE_CUSTOM, {NULL}},
+	{NULL, NULL, NULL, NULL, NULL, 0, SHAPE_CUSTOM, {NULL}},
 };

@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 		ct_cli_usage(cmd, stdout);
 		return 0;
 	}
-	int code = cmd->run(&cli, cmd, n - words, argv + words);
+	int code = ct_cli_run(&cli, cmd, n - words, argv + words);
 	if (cli.open)
 		ct_ctx_close(&cli.ctx);
 	return code;
