@@ -12,26 +12,6 @@
 #define CT_DATA_DIR "data"
 #endif
 
-/* Runs a command whose whole input is its flags. */
-static int run_request(struct cli *cli, const struct command *cmd, int argc, char **argv,
-		       req_fn fn)
-{
-	const char *pos[1];
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	int code = ct_cli_open(cli);
-	if (code) {
-		json_decref(req);
-		return code;
-	}
-	json_t *out = NULL;
-	struct ct_err err = {0};
-	enum ct_rc rc = fn(&cli->ctx, req, &out, &err);
-	json_decref(req);
-	return ct_cli_finish(cli, rc, out, &err);
-}
-
 /* Parses the command line and opens the database: 0, or the exit code
  * to stop with. On 0, *req holds the flags (caller frees). */
 static int begin(struct cli *cli, const struct command *cmd, int argc, char **argv,
@@ -48,36 +28,6 @@ static int begin(struct cli *cli, const struct command *cmd, int argc, char **ar
 	return code;
 }
 
-/* A command with no input beyond the database. */
-static int run_none(struct cli *cli, const struct command *cmd, int argc, char **argv,
-		    none_fn fn)
-{
-	const char *pos[1];
-	json_t *req, *out = NULL;
-	struct ct_err err = {0};
-	int code = begin(cli, cmd, argc, argv, pos, &req);
-	if (code)
-		return code;
-	json_decref(req);
-	enum ct_rc rc = fn(&cli->ctx, &out, &err);
-	return ct_cli_finish(cli, rc, out, &err);
-}
-
-/* A command whose one positional argument is a name (MODEL, party ID). */
-static int run_name(struct cli *cli, const struct command *cmd, int argc, char **argv,
-		    name_fn fn)
-{
-	const char *pos[1];
-	json_t *req, *out = NULL;
-	struct ct_err err = {0};
-	int code = begin(cli, cmd, argc, argv, pos, &req);
-	if (code)
-		return code;
-	json_decref(req);
-	enum ct_rc rc = fn(&cli->ctx, pos[0], &out, &err);
-	return ct_cli_finish(cli, rc, out, &err);
-}
-
 static bool parse_id(const char *s, int64_t *id)
 {
 	char *end = NULL;
@@ -91,26 +41,6 @@ static int bad_id(const struct command *cmd, const char *s)
 {
 	fprintf(stderr, "chiptoll %s: '%s' is not an id (a positive whole number)\n", cmd->name, s);
 	return 2;
-}
-
-/* A command whose one positional argument is a numeric id. */
-static int run_id(struct cli *cli, const struct command *cmd, int argc, char **argv, id_fn fn)
-{
-	const char *pos[1];
-	int64_t id;
-	json_t *req = ct_cli_parse(cmd, argc, argv, pos);
-	if (!req)
-		return 2;
-	json_decref(req);
-	if (!parse_id(pos[0], &id))
-		return bad_id(cmd, pos[0]);
-	int code = ct_cli_open(cli);
-	if (code)
-		return code;
-	json_t *out = NULL;
-	struct ct_err err = {0};
-	enum ct_rc rc = fn(&cli->ctx, id, &out, &err);
-	return ct_cli_finish(cli, rc, out, &err);
 }
 
 /* ---- init and policy ---- */
@@ -619,21 +549,47 @@ static int cmd_lists_show(struct cli *cli, const struct command *cmd, int argc, 
 	return ct_cli_finish(cli, rc, out, &err);
 }
 
+/* The common shapes: parse the flags and the one positional argument (an
+ * id is checked before the database is opened), call the service named in
+ * the table, print what it returns. */
 int ct_cli_run(struct cli *cli, const struct command *cmd, int argc, char **argv)
 {
+	if (cmd->shape == SHAPE_CUSTOM)
+		return cmd->run(cli, cmd, argc, argv);
+	const char *pos[1] = {NULL};
+	int64_t id = 0;
+	json_t *req = ct_cli_parse(cmd, argc, argv, pos), *out = NULL;
+	struct ct_err err = {0};
+	if (!req)
+		return 2;
+	if (cmd->shape == SHAPE_ID && !parse_id(pos[0], &id)) {
+		json_decref(req);
+		return bad_id(cmd, pos[0]);
+	}
+	int code = ct_cli_open(cli);
+	if (code) {
+		json_decref(req);
+		return code;
+	}
+	enum ct_rc rc = CT_EINVAL;
 	switch (cmd->shape) {
 	case SHAPE_REQUEST:
-		return run_request(cli, cmd, argc, argv, cmd->svc.req);
+		rc = cmd->svc.req(&cli->ctx, req, &out, &err);
+		break;
 	case SHAPE_NONE:
-		return run_none(cli, cmd, argc, argv, cmd->svc.none);
+		rc = cmd->svc.none(&cli->ctx, &out, &err);
+		break;
 	case SHAPE_NAME:
-		return run_name(cli, cmd, argc, argv, cmd->svc.name);
+		rc = cmd->svc.name(&cli->ctx, pos[0], &out, &err);
+		break;
 	case SHAPE_ID:
-		return run_id(cli, cmd, argc, argv, cmd->svc.id);
+		rc = cmd->svc.id(&cli->ctx, id, &out, &err);
+		break;
 	case SHAPE_CUSTOM:
 		break;
 	}
-	return cmd->run(cli, cmd, argc, argv);
+	json_decref(req);
+	return ct_cli_finish(cli, rc, out, &err);
 }
 
 /* ---- the table ---- */
