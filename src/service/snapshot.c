@@ -122,9 +122,8 @@ static void write_csv_array(struct ct_canon *w, const char *csv)
 void ct_snap_license_write(struct ct_canon *w, const struct ct_license_row *l,
 			   const struct ct_license_extras *view)
 {
-	char uses[64], reasons_csv[CT_TEXT_MAX];
+	char uses[64];
 	ct_end_uses_format(l->end_uses, uses);
-	snprintf(reasons_csv, sizeof reasons_csv, "%s", l->reasons);
 	ct_canon_obj_begin(w);
 	ct_canon_key(w, "created_at");
 	ct_canon_str(w, l->created_at);
@@ -153,7 +152,7 @@ void ct_snap_license_write(struct ct_canon *w, const struct ct_license_row *l,
 	ct_canon_key(w, "program");
 	write_opt_str(w, l->program);
 	ct_canon_key(w, "reasons");
-	write_csv_array(w, reasons_csv);
+	write_csv_array(w, l->reasons);
 	ct_canon_key(w, "status");
 	ct_canon_str(w, ct_license_status_name(l->status));
 	ct_canon_key(w, "units_approved");
